@@ -1,0 +1,254 @@
+"""Load and validate every data file once, reporting all problems together.
+
+`load_catalog(root)` reads `data/models/*.yaml`, `data/benchmarks/*.yaml` and
+`data/glossary.yaml`, validates them against the JSON Schemas in `data/schema/`, checks
+what a schema cannot (id equals file name, ids unique, `based_on` points to a model) and
+returns a `Catalog`. Any problem raises `DataErrors` with one `file:line:col: field: message`
+line per problem.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from macros.yaml_source import DataError, DataErrors, Document, read_document
+
+COLLECTIONS = ("models", "benchmarks")
+SCHEMA_FILES = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json",
+                "glossary": "glossary.schema.json"}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All validated data: entries keyed by collection, sorted by (year, name)."""
+
+    models: tuple[dict[str, Any], ...]
+    benchmarks: tuple[dict[str, Any], ...]
+    glossary: tuple[dict[str, Any], ...]
+
+    def entries(self, collection: str) -> tuple[dict[str, Any], ...]:
+        """Return the entries of 'models', 'benchmarks' or 'glossary'."""
+        if collection not in ("models", "benchmarks", "glossary"):
+            raise ValueError(f"unknown collection {collection!r}; expected models, benchmarks or glossary")
+        return getattr(self, collection)
+
+
+@lru_cache(maxsize=None)
+def _validator(schema_path: Path) -> Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Validate all data under `root` (the repository) and return it, or raise DataErrors."""
+    data_dir = root / "data"
+    errors: list[DataError] = []
+    loaded: dict[str, list[dict[str, Any]]] = {}
+    documents: dict[str, Document] = {}
+    for collection in COLLECTIONS:
+        validator = _validator(data_dir / "schema" / SCHEMA_FILES[collection])
+        loaded[collection] = _load_collection(root, data_dir / collection, validator, errors, documents)
+    glossary_validator = _validator(data_dir / "schema" / SCHEMA_FILES["glossary"])
+    glossary = _load_single(root, data_dir / "glossary.yaml", glossary_validator, errors)
+    errors.extend(_check_lineage(loaded["models"], documents))
+    if errors:
+        raise DataErrors(errors)
+    return Catalog(
+        models=tuple(sorted(loaded["models"], key=_order)),
+        benchmarks=tuple(sorted(loaded["benchmarks"], key=_order)),
+        glossary=tuple(sorted(glossary.get("terms", []), key=lambda term: term["id"])) if glossary else (),
+    )
+
+
+def _order(entry: dict[str, Any]) -> tuple[int, str]:
+    return entry["year"], entry["name"].casefold()
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _load_collection(root: Path, folder: Path, validator: Draft202012Validator,
+                     errors: list[DataError], documents: dict[str, Document]) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    first_file_of_id: dict[str, str] = {}
+    if not folder.is_dir():
+        errors.append(DataError(_display(root, folder), 1, 1, "", "folder is missing"))
+        return entries
+    for path in sorted(folder.iterdir()):
+        display = _display(root, path)
+        if path.name.startswith((".", "_")) or path.is_dir():
+            continue
+        if path.suffix != ".yaml":
+            errors.append(DataError(display, 1, 1, "", "unexpected file; data files end in .yaml"))
+            continue
+        document = _read(path, display, errors)
+        if document is None:
+            continue
+        problems = list(_schema_errors(document, validator))
+        entry = document.data
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(entry_id, str):
+            line, column = document.locate(["id"])
+            if entry_id != path.stem:
+                problems.append(DataError(display, line, column, "id",
+                                          f"'{entry_id}' must equal the file name '{path.stem}'"))
+            if entry_id in first_file_of_id:
+                problems.append(DataError(display, line, column, "id",
+                                          f"duplicate id '{entry_id}' (also in {first_file_of_id[entry_id]})"))
+            first_file_of_id.setdefault(entry_id, display)
+        if problems:
+            errors.extend(problems)
+        else:
+            documents[display] = document
+            entries.append({**entry, "_file": display})
+    return entries
+
+
+def _load_single(root: Path, path: Path, validator: Draft202012Validator,
+                 errors: list[DataError]) -> dict[str, Any] | None:
+    display = _display(root, path)
+    if not path.is_file():
+        errors.append(DataError(display, 1, 1, "", "file is missing"))
+        return None
+    document = _read(path, display, errors)
+    if document is None:
+        return None
+    problems = list(_schema_errors(document, validator))
+    terms = document.data.get("terms", []) if isinstance(document.data, dict) else []
+    seen: set[str] = set()
+    for index, term in enumerate(terms if isinstance(terms, list) else []):
+        term_id = term.get("id") if isinstance(term, dict) else None
+        if isinstance(term_id, str) and term_id in seen:
+            line, column = document.locate(["terms", index, "id"])
+            problems.append(DataError(display, line, column, f"terms[{index}].id", f"duplicate id '{term_id}'"))
+        if isinstance(term_id, str):
+            seen.add(term_id)
+    errors.extend(problems)
+    return None if problems else document.data
+
+
+def _read(path: Path, display: str, errors: list[DataError]) -> Document | None:
+    try:
+        document = read_document(path, display)
+    except DataErrors as exc:
+        errors.extend(exc.errors)
+        return None
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else f"a {type(document.data).__name__}"
+        line, column = document.locate([])
+        errors.append(DataError(display, line, column, "", f"expected a mapping of fields at the top level, found {kind}"))
+        return None
+    return document
+
+
+def _schema_errors(document: Document, validator: Draft202012Validator) -> Iterable[DataError]:
+    for error in validator.iter_errors(document.data):
+        yield from _describe(document, error)
+
+
+def _field_name(path: Iterable[Any]) -> str:
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _describe(document: Document, error: ValidationError) -> Iterable[DataError]:
+    """Turn one jsonschema error into messages a contributor can act on."""
+    path = list(error.absolute_path)
+    field = _field_name(path)
+    validator = error.validator
+    if validator == "required":
+        missing = [name for name in error.validator_value if name not in (error.instance or {})]
+        line, column = document.locate_key(path[:-1], path[-1]) if path else document.locate(path)
+        for name in missing:
+            yield DataError(document.path, line, column, _field_name([*path, name]),
+                            f"required field is missing{_expected_hint(error.schema, name)}")
+        return
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for name in sorted(set(error.instance) - set(allowed)):
+            line, column = document.locate_key(path, name)
+            yield DataError(document.path, line, column, _field_name([*path, name]),
+                            f"unknown field; allowed fields are: {', '.join(allowed)}")
+        return
+    line, column = document.locate(path)
+    yield DataError(document.path, line, column, field or "(top level)", _message(error))
+
+
+def _expected_hint(schema: dict[str, Any], name: str) -> str:
+    prop = schema.get("properties", {}).get(name, {})
+    description = prop.get("description")
+    return f" ({description})" if description else ""
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _message(error: ValidationError) -> str:
+    value, rule = error.instance, error.validator_value
+    messages = {
+        "type": lambda: f"{_shown(value)} has the wrong type; expected {_type_names(rule)}",
+        "enum": lambda: f"{_shown(value)} is not allowed; expected one of: {', '.join(map(str, rule))}",
+        "const": lambda: f"{_shown(value)} must be {_shown(rule)}",
+        "minimum": lambda: f"{_shown(value)} is less than the minimum {rule}",
+        "maximum": lambda: f"{_shown(value)} is greater than the maximum {rule}",
+        "exclusiveMinimum": lambda: f"{_shown(value)} must be greater than {rule}",
+        "minLength": lambda: "must not be empty" if rule == 1 else f"must be at least {rule} characters",
+        "maxLength": lambda: f"is {len(value)} characters long; at most {rule} allowed",
+        "minItems": lambda: f"needs at least {rule} item{'s' if rule != 1 else ''}",
+        "uniqueItems": lambda: f"{_shown(value)} lists an item twice",
+        "pattern": lambda: _pattern_message(value, rule),
+    }
+    if error.validator == "anyOf":
+        options = [sub for sub in error.validator_value]
+        return f"{_shown(value)} is not valid; expected {' or '.join(_describe_option(o, error) for o in options)}"
+    build = messages.get(str(error.validator))
+    return build() if build else error.message
+
+
+def _type_names(rule: Any) -> str:
+    names = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+             "null": "null", "array": "a list", "object": "a mapping"}
+    rules = rule if isinstance(rule, list) else [rule]
+    return " or ".join(names.get(r, r) for r in rules)
+
+
+def _describe_option(option: dict[str, Any], error: ValidationError) -> str:
+    if "$ref" in option:
+        ref = option["$ref"].rsplit("/", 1)[-1]
+        return {"url": "an http(s) URL", "text": "text", "bilingual": "a mapping with zh and en"}.get(ref, ref)
+    return _type_names(option.get("type", "a value"))
+
+
+def _pattern_message(value: Any, rule: str) -> str:
+    if rule.startswith("^https?"):
+        return f"{_shown(value)} is not a valid URL; expected an address starting with http:// or https://"
+    if rule.startswith("^[a-z0-9]"):
+        return f"{_shown(value)} is not a valid id; expected lower-case letters, digits and single hyphens"
+    return f"{_shown(value)} does not match the expected pattern {rule}"
+
+
+def _check_lineage(models: list[dict[str, Any]], documents: dict[str, Document]) -> Iterable[DataError]:
+    ids = {model["id"] for model in models}
+    for model in models:
+        for index, parent in enumerate(model.get("based_on", [])):
+            problem = ("a model cannot be based on itself" if parent == model["id"]
+                       else None if parent in ids else f"'{parent}' is not the id of a model in data/models")
+            if problem:
+                line, column = documents[model["_file"]].locate(["based_on", index])
+                yield DataError(model["_file"], line, column, f"based_on[{index}]", problem)

@@ -1,0 +1,125 @@
+"""Interface text of the rendered tables, in every language of the site."""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        # column headers
+        "col.name": "名称", "col.year": "年份", "col.organization": "机构",
+        "col.architecture_type": "架构类型", "col.paradigm": "范式", "col.vision_encoder": "视觉编码器",
+        "col.llm_backbone": "语言主干", "col.connector": "连接方式", "col.parameters": "参数量",
+        "col.training_data": "训练数据", "col.open_weights": "开放权重", "col.code": "代码",
+        "col.summary": "简介", "col.notes": "勘误与备注", "col.kind": "类型", "col.category": "类别",
+        "col.domain": "领域", "col.metric": "评测指标", "col.annotation": "标注来源", "col.size_k": "规模",
+        "col.project": "项目", "col.term_zh": "中文术语", "col.term_en": "英文术语", "col.abbr": "缩写",
+        "col.definition": "释义",
+        # cell text
+        "yes": "是", "no": "否", "unknown": "未知", "none": "—", "from_scratch": "从头训练",
+        "code_link": "代码", "project_link": "项目主页", "paper_link": "论文",
+        "row_link": "链接到此行", "paper_says": "原论文为",
+        "size_unit": "K", "uncertain": "待核实：未能与论文原文核对",
+        "correction": "† {field}：综述表格为“{survey}”，原论文为“{original}”。{note}",
+        "caption.models": "模型一览（{count} 个）", "caption.benchmarks": "基准一览（{count} 个）",
+        "caption.glossary": "术语表（{count} 条）",
+        # enum labels
+        "architecture_type.encoder-only": "仅编码器", "architecture_type.encoder-decoder": "编码器-解码器",
+        "architecture_type.decoder-only": "仅解码器",
+        "paradigm.from-scratch": "从头训练", "paradigm.llm-backbone": "预训练 LLM 作主干",
+        "paradigm.unified-tokens": "统一 token 融合",
+        "connector.linear-projection": "线性投影", "connector.mlp-projector": "MLP 投影层",
+        "connector.q-former": "Q-Former", "connector.cross-attention": "交叉注意力",
+        "connector.perceiver-resampler": "Perceiver 重采样器", "connector.visual-expert": "视觉专家模块",
+        "connector.dual-encoder": "双编码器（对比对齐）", "connector.single-stream": "单流 Transformer",
+        "connector.vq-tokenizer": "VQ 视觉分词器", "connector.native-multimodal": "原生多模态",
+        "connector.undisclosed": "未公开",
+        "kind.benchmark": "基准", "kind.simulator": "模拟器", "kind.simulator-dataset": "模拟器 + 数据集",
+        "kind.world-model": "生成式世界模型",
+        "category.general-intelligence": "综合能力", "category.vqa-reasoning": "视觉问答与推理",
+        "category.ocr-document": "OCR 与文档", "category.ocr-reasoning": "OCR 与推理",
+        "category.chart-diagram": "图表理解", "category.math-reasoning": "数学推理",
+        "category.multilingual": "多语言", "category.video": "视频理解", "category.text-to-image": "文生图",
+        "category.hallucination": "幻觉", "category.conversation-preference": "对话偏好",
+        "category.fine-grained": "细粒度图像与视频", "category.embodied": "具身智能",
+        "metric_types.answer-matching": "答案匹配", "metric_types.multiple-choice": "多项选择",
+        "metric_types.yes-no": "是非判断", "metric_types.llm-judge": "LLM 评判",
+        "metric_types.caption-overlap": "文本重合度（BLEU/CIDEr）", "metric_types.image-text-score": "图文一致性分数",
+        "metric_types.human-rating": "人工评分", "metric_types.pairwise-preference": "成对偏好",
+        "metric_types.semantic-alignment": "语义对齐", "metric_types.task-success": "任务成功率",
+        "metric_types.multiple": "多种指标",
+        "annotation_types.human": "人工", "annotation_types.crowdsourced": "众包",
+        "annotation_types.expert": "专家", "annotation_types.synthetic": "合成",
+        "annotation_types.simulator": "模拟器", "annotation_types.web": "网络",
+        "field.architecture_type": "架构类型", "field.vision_encoder": "视觉编码器",
+        "field.llm_backbone": "语言主干", "field.parameters": "参数量", "field.paper": "论文链接",
+        "field.training_data": "训练数据", "field.connector": "连接方式", "field.year": "年份",
+    },
+    "en": {
+        "col.name": "Name", "col.year": "Year", "col.organization": "Organization",
+        "col.architecture_type": "Architecture", "col.paradigm": "Paradigm", "col.vision_encoder": "Vision encoder",
+        "col.llm_backbone": "Language backbone", "col.connector": "Connector", "col.parameters": "Parameters",
+        "col.training_data": "Training data", "col.open_weights": "Open weights", "col.code": "Code",
+        "col.summary": "Summary", "col.notes": "Corrections and notes", "col.kind": "Type", "col.category": "Category",
+        "col.domain": "Domain", "col.metric": "Metric", "col.annotation": "Annotation", "col.size_k": "Size",
+        "col.project": "Project", "col.term_zh": "Chinese term", "col.term_en": "English term", "col.abbr": "Abbr.",
+        "col.definition": "Definition",
+        "yes": "Yes", "no": "No", "unknown": "Unknown", "none": "—", "from_scratch": "Trained from scratch",
+        "code_link": "Code", "project_link": "Project", "paper_link": "Paper",
+        "row_link": "Link to this row", "paper_says": "original paper says",
+        "size_unit": "K", "uncertain": "Unconfirmed: not checked against the paper itself",
+        "correction": "† {field}: the survey table says “{survey}”; the original paper says “{original}”. {note}",
+        "caption.models": "Models ({count})", "caption.benchmarks": "Benchmarks ({count})",
+        "caption.glossary": "Glossary ({count} terms)",
+        "architecture_type.encoder-only": "Encoder-only", "architecture_type.encoder-decoder": "Encoder-decoder",
+        "architecture_type.decoder-only": "Decoder-only",
+        "paradigm.from-scratch": "Trained from scratch", "paradigm.llm-backbone": "Pretrained LLM backbone",
+        "paradigm.unified-tokens": "Unified token fusion",
+        "connector.linear-projection": "Linear projection", "connector.mlp-projector": "MLP projector",
+        "connector.q-former": "Q-Former", "connector.cross-attention": "Cross-attention",
+        "connector.perceiver-resampler": "Perceiver resampler", "connector.visual-expert": "Visual expert",
+        "connector.dual-encoder": "Dual encoder (contrastive)", "connector.single-stream": "Single-stream Transformer",
+        "connector.vq-tokenizer": "VQ visual tokenizer", "connector.native-multimodal": "Natively multimodal",
+        "connector.undisclosed": "Undisclosed",
+        "kind.benchmark": "Benchmark", "kind.simulator": "Simulator", "kind.simulator-dataset": "Simulator + data set",
+        "kind.world-model": "Generative world model",
+        "category.general-intelligence": "General intelligence", "category.vqa-reasoning": "VQA and reasoning",
+        "category.ocr-document": "OCR and documents", "category.ocr-reasoning": "OCR and reasoning",
+        "category.chart-diagram": "Charts and diagrams", "category.math-reasoning": "Math reasoning",
+        "category.multilingual": "Multilingual", "category.video": "Video", "category.text-to-image": "Text-to-image",
+        "category.hallucination": "Hallucination", "category.conversation-preference": "Conversation preference",
+        "category.fine-grained": "Fine-grained image and video", "category.embodied": "Embodied AI",
+        "metric_types.answer-matching": "Answer matching", "metric_types.multiple-choice": "Multiple choice",
+        "metric_types.yes-no": "Yes/no", "metric_types.llm-judge": "LLM as judge",
+        "metric_types.caption-overlap": "Text overlap (BLEU/CIDEr)", "metric_types.image-text-score": "Image-text score",
+        "metric_types.human-rating": "Human rating", "metric_types.pairwise-preference": "Pairwise preference",
+        "metric_types.semantic-alignment": "Semantic alignment", "metric_types.task-success": "Task success",
+        "metric_types.multiple": "Multiple metrics",
+        "annotation_types.human": "Human", "annotation_types.crowdsourced": "Crowdsourced",
+        "annotation_types.expert": "Expert", "annotation_types.synthetic": "Synthetic",
+        "annotation_types.simulator": "Simulator", "annotation_types.web": "Web",
+        "field.architecture_type": "Architecture", "field.vision_encoder": "Vision encoder",
+        "field.llm_backbone": "Language backbone", "field.parameters": "Parameters", "field.paper": "Paper link",
+        "field.training_data": "Training data", "field.connector": "Connector", "field.year": "Year",
+    },
+}
+
+
+def check_language(lang: str) -> str:
+    """Return `lang` if the site has it; raise ValueError naming the languages otherwise."""
+    if lang not in LABELS:
+        raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def t(lang: str, key: str, default: str | None = None, **values: object) -> str:
+    """Return the text for `key` in `lang` (or `default`), formatted with `values`."""
+    text = LABELS[check_language(lang)].get(key, default)
+    if text is None:
+        raise KeyError(f"no {lang!r} text for {key!r} in macros/i18n.py")
+    return text.format(**values) if values else text
+
+
+def label(lang: str, field: str, value: str) -> str:
+    """Return the reader-facing label of an enum value, e.g. label('zh', 'kind', 'simulator')."""
+    return t(lang, f"{field}.{value}")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end libraries from the npm registry (versions pinned in package.json).
+# The copies are committed, so building the site needs neither Node.js nor the network.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp package.json "$work/"
+(cd "$work" && npm install --no-audit --no-fund --ignore-scripts --engine-strict=false >/dev/null 2>&1)
+nm="$work/node_modules"
+vendor=overrides/assets/vendor
+rm -rf "$vendor" tests/vendor
+mkdir -p "$vendor/katex/fonts" "$vendor/mermaid" "$vendor/tablesort" tests/vendor
+cp "$nm/katex/dist/katex.min.js" "$nm/katex/dist/katex.min.css" "$nm/katex/LICENSE" "$vendor/katex/"
+cp "$nm/katex/dist/fonts/"*.woff2 "$vendor/katex/fonts/"
+cp "$nm/mermaid/dist/mermaid.min.js" "$nm/mermaid/LICENSE" "$vendor/mermaid/"
+cp "$nm/tablesort/dist/tablesort.min.js" "$nm/tablesort/dist/sorts/tablesort.number.min.js" "$nm/tablesort/LICENCE" "$vendor/tablesort/"
+cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" tests/vendor/
+echo "vendored: $(du -sh "$vendor" | cut -f1) into $vendor, axe-core into tests/vendor"

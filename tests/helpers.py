@@ -1,0 +1,58 @@
+"""Shared helpers for the tests: where things are, and a parsed view of the built site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGS = {"zh": "", "en": "en"}
+COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".pytest_cache", "__pycache__", "node_modules")
+
+
+def run_docs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run scripts/docs.py (the same entry point as `make`) and capture its output."""
+    return subprocess.run([sys.executable, str(cwd / "scripts" / "docs.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, env=_env())
+
+
+def _env() -> dict[str, str]:
+    import os
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_repo(target: Path) -> Path:
+    """A working copy of the repository (without site, venv, git) to break on purpose."""
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    return target
+
+
+def html_pages(site: Path, lang: str) -> Iterator[Path]:
+    """Every HTML page of one language's build (the other language's folder excluded)."""
+    base = site / LANGS[lang]
+    for path in sorted(base.rglob("*.html")):
+        relative = path.relative_to(site)
+        if lang == "zh" and relative.parts[0] == "en":
+            continue
+        yield path
+
+
+def page_path(site: Path, lang: str, page: str) -> Path:
+    """The built HTML file of `page` ('index', 'vit', ...) in `lang`."""
+    base = site / LANGS[lang]
+    return base / "index.html" if page == "index" else base / page / "index.html"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def source_pages(lang: str) -> list[str]:
+    """Page names ('index', 'vit', ...) written in docs/<lang>/."""
+    return sorted(p.relative_to(ROOT / "docs" / lang).with_suffix("").as_posix()
+                  for p in (ROOT / "docs" / lang).rglob("*.md"))

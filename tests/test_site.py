@@ -1,0 +1,169 @@
+"""The real built site, both languages: parity, ids, search, links, anchors, no third parties."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from helpers import LANGS, ROOT, html_pages, page_path, soup, source_pages
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PAGES = source_pages("zh")
+
+
+def headings(path: Path) -> list[tuple[str, str]]:
+    article = soup(path).select_one("article")
+    return [(h.name, h.get("id", "")) for h in article.select("h2, h3")]
+
+
+def test_both_languages_have_the_same_pages() -> None:
+    assert PAGES == source_pages("en")
+    assert "index" in PAGES and len(PAGES) >= 12
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_built_with_a_title_in_both_languages(site: Path, page: str) -> None:
+    titles = {}
+    for lang in LANGS:
+        document = soup(page_path(site, lang, page))
+        assert document.html["lang"].startswith(lang)
+        h1 = document.select_one("article h1")
+        assert h1 and h1.get_text(strip=True), f"{lang}/{page} has no h1"
+        titles[lang] = document.title.get_text(strip=True)
+    assert titles["zh"] != titles["en"], f"{page}: the English title is the Chinese one"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_headings_have_explicit_ascii_ids_equal_in_both_languages(site: Path, page: str) -> None:
+    zh, en = (headings(page_path(site, lang, page)) for lang in LANGS)
+    for level, anchor in zh + en:
+        assert SLUG.match(anchor), f"{page}: {level} id {anchor!r} is not an explicit kebab-case id"
+    assert zh == en, f"{page}: h2/h3 ids differ between zh and en"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_tables_match_between_languages(site: Path, page: str) -> None:
+    shapes = {}
+    for lang in LANGS:
+        document = soup(page_path(site, lang, page))
+        shapes[lang] = [(t["data-vlm-table"], [tr.get("id") for tr in t.select("tbody tr")])
+                        for t in document.select("table[data-vlm-table]")]
+    assert shapes["zh"] == shapes["en"]
+
+
+def test_chinese_search_index_is_segmented(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    assert "\\u200b" in index["config"]["separator"]
+    text = " ".join(doc["text"] for doc in index["docs"])
+    separator = re.compile(index["config"]["separator"])
+    han = [token for token in separator.split(text) if re.fullmatch(r"[\u4e00-\u9fff]+", token)]
+    assert len(han) > 200, "too few Chinese tokens: is jieba installed?"
+    average = sum(map(len, han)) / len(han)
+    assert average < 4, f"Chinese tokens average {average:.1f} characters: text is not segmented"
+
+
+def test_english_search_index_is_its_own(site: Path) -> None:
+    index = json.loads((site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["en"]
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {f"{p}/" for p in PAGES if p != "index"} <= locations
+    assert not any(re.search(r"[\u4e00-\u9fff]{6,}", doc["title"]) for doc in index["docs"])
+
+
+def local_target(site: Path, page: Path, url: str) -> tuple[Path, str] | None:
+    """The file and fragment a same-site URL points to, or None for another site."""
+    base = "file://" + page.as_posix()
+    resolved = urlsplit(urljoin(base, url))
+    if resolved.scheme != "file":
+        return None
+    target = Path(unquote(resolved.path))
+    if target.is_dir() or resolved.path.endswith("/"):
+        target = target / "index.html"
+    return target, unquote(resolved.fragment)
+
+
+def all_pages(site: Path) -> list[Path]:
+    return [p for lang in LANGS for p in html_pages(site, lang) if p.name != "404.html"]
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for page in all_pages(site):
+        document = soup(page)
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in document.find_all(tag):
+                url = element.get(attr)
+                if not url or url.startswith(("mailto:", "javascript:")):
+                    continue
+                target = local_target(site, page, url)
+                if target is None:
+                    continue
+                path, fragment = target
+                if not path.exists():
+                    broken.append(f"{page.relative_to(site)}: {url} -> missing {path}")
+                    continue
+                if fragment and path.suffix == ".html":
+                    if path not in ids:
+                        ids[path] = {e["id"] for e in soup(path).find_all(id=True)}
+                    if fragment not in ids[path]:
+                        broken.append(f"{page.relative_to(site)}: {url} -> no #{fragment}")
+    assert not broken, "\n".join(broken[:30])
+
+
+def test_language_selector_links_the_same_page(site: Path) -> None:
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        for page in PAGES:
+            path = page_path(site, lang, page)
+            links = soup(path).select("a.md-select__link[hreflang]")
+            by_lang = {a["hreflang"]: a["href"] for a in links}
+            assert set(by_lang) == {"zh", "en"}, f"{lang}/{page}: selector has {by_lang}"
+            target, _ = local_target(site, path, by_lang[other])
+            assert target == page_path(site, other, page), f"{lang}/{page} -> {target}"
+            own, _ = local_target(site, path, by_lang[lang])
+            assert own == path
+
+
+def test_no_third_party_requests_in_markup(site: Path) -> None:
+    """Scripts, styles, fonts and images all come from the site itself."""
+    foreign = []
+    for page in all_pages(site):
+        document = soup(page)
+        for element in document.find_all(["script", "link", "img", "iframe", "source", "video", "audio"]):
+            url = element.get("src") or (element.get("href") if element.name == "link" else None)
+            if url and urlsplit(url).netloc and element.get("rel") != ["alternate"]:
+                foreign.append(f"{page.relative_to(site)}: <{element.name}> {url}")
+        for style in document.find_all("style"):
+            foreign += [f"{page.relative_to(site)}: @import {u}" for u in re.findall(r"url\((https?:[^)]+)\)", style.text)]
+    assert not foreign, "\n".join(foreign[:20])
+
+
+def test_theme_uses_system_fonts(site: Path) -> None:
+    for path in (site / "index.html", site / "en" / "index.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_math_and_diagram_libraries_load_only_where_used(site: Path) -> None:
+    for page in all_pages(site):
+        document = soup(page)
+        scripts = " ".join(s.get("src", "") for s in document.find_all("script"))
+        has_math = bool(document.select(".arithmatex"))
+        has_diagram = bool(document.select(".mermaid"))
+        assert ("katex.min.js" in scripts) == has_math, page
+        assert ("mermaid.min.js" in scripts) == has_diagram, page
+
+
+def test_every_model_and_benchmark_is_rendered_somewhere(site: Path) -> None:
+    from macros.catalog import load_catalog
+
+    catalog = load_catalog(ROOT)
+    for lang in LANGS:
+        row_ids = {tr["id"] for page in html_pages(site, lang) for tr in soup(page).select("tr[id]")}
+        expected = {f"model-{m['id']}" for m in catalog.models} | {f"benchmark-{b['id']}" for b in catalog.benchmarks}
+        assert expected <= row_ids, f"{lang}: not rendered: {sorted(expected - row_ids)[:10]}"
