@@ -95,7 +95,9 @@ class Rebuilder:
         from mkdocs.config import load_config
 
         started = time.perf_counter()
-        config = load_config(config_file=str(lang.config), site_dir=str(self.site_dir / lang.subdir))
+        # Not strict while serving: a dirty rebuild warns about the other language's files in its
+        # folder, and a half-written page should not stop the preview. `make build` stays strict.
+        config = load_config(config_file=str(lang.config), site_dir=str(self.site_dir / lang.subdir), strict=False)
         mkdocs_build(config, dirty=dirty)
         print(f"{lang.name}: built{' (changed pages only)' if dirty else ''} in "
               f"{time.perf_counter() - started:.2f} s", flush=True)
