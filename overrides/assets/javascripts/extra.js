@@ -31,10 +31,15 @@
     if (row && row.tagName === "TR") row.classList.add("vlm-target");
   }
 
-  /* The language selector keeps the section the reader is on: the fragment is read at click time. */
+  /* The language selector keeps the section the reader is on: the fragment is read at click time.
+     The link already names the same page in the other language, so the click must not reach
+     Material's own handler: it looks the page up in the other language's sitemap, whose URLs carry
+     site_url's path, misses whenever the site is served elsewhere, and lands on the home page. */
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element && event.target.closest("a[data-vlm-alternate]");
-    if (link && location.hash) link.hash = location.hash;
+    if (!link) return;
+    if (location.hash) link.hash = location.hash;
+    event.stopPropagation();
   }, true);
 
   window.addEventListener("hashchange", highlightTarget);
