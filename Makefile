@@ -15,8 +15,14 @@ help:
 	@echo "make build       strict build: Chinese into site/, English into site/en/"
 	@echo "make check-data  validate data/*.yaml and print file:line:col: field: message for each problem"
 	@echo "make test-fast   the tests that need no browser"
+	@echo "make links       build, then check every internal link, anchor and asset of both languages"
 	@echo "make vendor      refresh the vendored front-end libraries from npm (package.json)"
+	@echo "make bench       measure build time, scale, page weight, browser and edit loop; write bench/RESULTS.md"
 	@echo "make clean       remove site/, caches and .venv"
+	@echo "make screenshots light, dark, phone and print screenshots of a chapter, both languages, into screenshots/"
+	@echo "make lighthouse  Lighthouse scores of the home page, a chapter and the model table, both languages"
+	@echo "make translation-status          list pages whose other-language version changed since their last sync"
+	@echo "make translation-sync PAGES=vit  record that a committed page matches in both languages (all pages if no PAGES)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version)'
@@ -52,3 +58,38 @@ vendor:
 clean:
 	rm -rf site .pytest_cache .venv
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Translation freshness (scripts/translation_status.py): which pages lag behind the other language,
+# and, once a page says the same in both languages and is committed, record that (then commit).
+.PHONY: translation-status translation-sync
+translation-status: setup
+	$(PY) scripts/translation_status.py
+
+translation-sync: setup
+	$(PY) scripts/translation_status.py sync $(if $(PAGES),$(PAGES),--all)
+
+# Links of the built site: every internal link, #anchor, language-switch target and asset of both
+# languages (fast, part of `make test` too); links to other sites only on demand and in the weekly
+# workflow (.github/workflows/links.yml), never in `make test`.
+.PHONY: links links-external
+links: build
+	$(PY) scripts/check_links.py site
+
+links-external: build
+	$(PY) scripts/check_links.py --external site
+
+# Performance against the budgets of bench/README.md, in temporary working copies (about 10 minutes
+# on 2 cores): prints a table and writes bench/RESULTS.md. BENCH="--only build --runs 3" picks parts.
+.PHONY: bench
+bench: setup browser-deps
+	$(PY) -m bench.run $(BENCH)
+
+# Reader experience, for review rather than tests: screenshots of a chapter (light, dark, phone, print;
+# both languages) into screenshots/, and Lighthouse scores of the home page, a chapter and the
+# model-table page (Lighthouse from npm into ~/.cache on first use). PAGES="vit training" picks pages.
+.PHONY: screenshots lighthouse
+screenshots: build browser-deps
+	$(PY) scripts/screenshots.py $(PAGES)
+
+lighthouse: build browser-deps
+	$(PY) scripts/lighthouse.py $(PAGES)

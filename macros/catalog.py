@@ -9,18 +9,22 @@ line per problem.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, Iterable
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from macros.yaml_source import DataError, DataErrors, Document, read_document
+from macros.yaml_source import MAX_BYTES, WHOLE_FILE, DataError, DataErrors, Document, read_document
 
 COLLECTIONS = ("models", "benchmarks")
+# Fields whose text in `_template.yaml` is an example that no real entry may keep unchanged.
+EXAMPLE_FIELDS = ("name", "paper", "papers", "project", "summary", "connector_detail", "note", "corrections")
 SCHEMA_FILES = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json",
                 "glossary": "glossary.schema.json"}
 
@@ -40,15 +44,88 @@ class Catalog:
         return getattr(self, collection)
 
 
+# JSON Schema counts 2023.0 as an integer; YAML data must write a whole number as one (2023).
+StrictValidator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)))
+
+
+class Validator:
+    """A schema's validator that answers valid data fast and explains invalid data in full.
+
+    jsonschema resolves every `$ref` each time it meets one, which is most of the validation time:
+    a copy of the schema with the local `$ref`s written out says whether an entry is valid; only an
+    invalid entry goes through the original, whose errors name the `$defs` they come from.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.full = StrictValidator(schema)
+        self.quick = StrictValidator(_inline_refs(schema, schema.get("$defs", {}), ()))
+
+    def iter_errors(self, instance: Any) -> Iterable[ValidationError]:
+        return () if self.quick.is_valid(instance) else self.full.iter_errors(instance)
+
+
+def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    """`node` with each `{"$ref": "#/$defs/x", ...}` replaced by x and its neighbours (not recursively)."""
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref", "")
+    name = ref.removeprefix("#/$defs/")
+    if not ref.startswith("#/$defs/") or name not in defs or name in seen:
+        return {key: _inline_refs(value, defs, seen) for key, value in node.items()}
+    target = _inline_refs(defs[name], defs, (*seen, name))
+    rest = {key: _inline_refs(value, defs, seen) for key, value in node.items() if key != "$ref"}
+    return {**target, **rest} if not set(target) & set(rest) else {**rest, "allOf": [target]}
+
+
+def _validator(schema_path: Path) -> Validator:
+    return _compiled(schema_path.read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=None)
-def _validator(schema_path: Path) -> Draft202012Validator:
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+def _compiled(schema_text: str) -> Validator:
+    """Keyed by the schema's text, so that a schema edited while serving takes effect."""
+    schema = json.loads(schema_text)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Validator(schema)
+
+
+_loaded: dict[Path, tuple[str, Catalog]] = {}
 
 
 def load_catalog(root: Path) -> Catalog:
-    """Validate all data under `root` (the repository) and return it, or raise DataErrors."""
+    """Validate all data under `root` (the repository) and return it, or raise DataErrors.
+
+    A build asks several times (the check, each language's macros and hook) and `serve` asks on every
+    rebuild: while no file under data/ changed, the catalog validated before is returned (read-only).
+    """
+    key, fingerprint = root.resolve(), _fingerprint(root / "data")
+    if key in _loaded and _loaded[key][0] == fingerprint:
+        return _loaded[key][1]
+    catalog = _read_catalog(root)
+    _loaded[key] = (fingerprint, catalog)
+    return catalog
+
+
+def _fingerprint(data_dir: Path) -> str:
+    """A digest of every file under data/: names and contents (size and time for an oversized file)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(data_dir.rglob("*")):
+        try:
+            info = path.stat()
+            if not S_ISREG(info.st_mode):
+                continue
+            content = path.read_bytes() if info.st_size <= MAX_BYTES else f"{info.st_size}:{info.st_mtime_ns}".encode()
+        except OSError as exc:  # the loader reports the file in its own words
+            content = repr(exc).encode()
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + content + b"\0")
+    return digest.hexdigest()
+
+
+def _read_catalog(root: Path) -> Catalog:
+    """Read and validate every data file, without the cache."""
     data_dir = root / "data"
     errors: list[DataError] = []
     loaded: dict[str, list[dict[str, Any]]] = {}
@@ -79,19 +156,20 @@ def _display(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _load_collection(root: Path, folder: Path, validator: Draft202012Validator,
+def _load_collection(root: Path, folder: Path, validator: Validator,
                      errors: list[DataError], documents: dict[str, Document]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     first_file_of_id: dict[str, str] = {}
     if not folder.is_dir():
-        errors.append(DataError(_display(root, folder), 1, 1, "", "folder is missing"))
+        errors.append(DataError(_display(root, folder), 1, 1, WHOLE_FILE, "folder is missing"))
         return entries
+    examples = _template_examples(folder / "_template.yaml")
     for path in sorted(folder.iterdir()):
         display = _display(root, path)
         if path.name.startswith((".", "_")) or path.is_dir():
             continue
         if path.suffix != ".yaml":
-            errors.append(DataError(display, 1, 1, "", "unexpected file; data files end in .yaml"))
+            errors.append(DataError(display, 1, 1, WHOLE_FILE, "unexpected file; data files end in .yaml"))
             continue
         document = _read(path, display, errors)
         if document is None:
@@ -108,6 +186,7 @@ def _load_collection(root: Path, folder: Path, validator: Draft202012Validator,
                 problems.append(DataError(display, line, column, "id",
                                           f"duplicate id '{entry_id}' (also in {first_file_of_id[entry_id]})"))
             first_file_of_id.setdefault(entry_id, display)
+        problems += _unchanged_examples(document, examples)
         if problems:
             errors.extend(problems)
         else:
@@ -116,11 +195,51 @@ def _load_collection(root: Path, folder: Path, validator: Draft202012Validator,
     return entries
 
 
-def _load_single(root: Path, path: Path, validator: Draft202012Validator,
+def _example_texts(entry: Any) -> Iterable[tuple[list[Any], str]]:
+    """(path, text) of every example text of an entry: EXAMPLE_FIELDS, and of corrections only the notes."""
+    def walk(value: Any, path: list[Any]) -> Iterable[tuple[list[Any], str]]:
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, [*path, key])
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, [*path, index])
+
+    for name in EXAMPLE_FIELDS:
+        value = entry.get(name) if isinstance(entry, dict) else None
+        if name == "corrections" and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield from walk(item.get("note"), [name, index, "note"])
+        else:
+            yield from walk(value, [name])
+
+
+def _template_examples(path: Path) -> set[str]:
+    """The example texts of a folder's `_template.yaml` (none if it is missing or unreadable)."""
+    try:
+        document = read_document(path, path.name) if path.is_file() else None
+    except DataErrors:
+        return set()
+    return {text for _, text in _example_texts(document.data)} if document else set()
+
+
+def _unchanged_examples(document: Document, examples: set[str]) -> Iterable[DataError]:
+    """A value copied from the template and never replaced would reach readers as if it were real."""
+    for path, text in _example_texts(document.data):
+        if text in examples:
+            line, column = document.locate(path)
+            yield DataError(document.path, line, column, _field_name(path),
+                            "still the example text of _template.yaml; replace it with this entry's own")
+
+
+def _load_single(root: Path, path: Path, validator: Validator,
                  errors: list[DataError]) -> dict[str, Any] | None:
     display = _display(root, path)
     if not path.is_file():
-        errors.append(DataError(display, 1, 1, "", "file is missing"))
+        errors.append(DataError(display, 1, 1, WHOLE_FILE, "file is missing"))
         return None
     document = _read(path, display, errors)
     if document is None:
@@ -148,14 +267,20 @@ def _read(path: Path, display: str, errors: list[DataError]) -> Document | None:
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else f"a {type(document.data).__name__}"
         line, column = document.locate([])
-        errors.append(DataError(display, line, column, "", f"expected a mapping of fields at the top level, found {kind}"))
+        errors.append(DataError(display, line, column, "(top level)",
+                                f"expected a mapping of fields at the top level, found {kind}"))
         return None
     return document
 
 
-def _schema_errors(document: Document, validator: Draft202012Validator) -> Iterable[DataError]:
+def _schema_errors(document: Document, validator: Validator) -> Iterable[DataError]:
+    """Each problem once (jsonschema raises one `required` error per missing field, each listing all)."""
+    seen: set[DataError] = set()
     for error in validator.iter_errors(document.data):
-        yield from _describe(document, error)
+        for problem in _describe(document, error):
+            if problem not in seen:
+                seen.add(problem)
+                yield problem
 
 
 def _field_name(path: Iterable[Any]) -> str:

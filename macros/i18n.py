@@ -54,6 +54,36 @@ LABELS: dict[str, dict[str, str]] = {
         "field.architecture_type": "架构类型", "field.vision_encoder": "视觉编码器",
         "field.llm_backbone": "语言主干", "field.parameters": "参数量", "field.paper": "论文链接",
         "field.training_data": "训练数据", "field.connector": "连接方式", "field.year": "年份",
+        # entry pages (macros/entry_pages.py)
+        "col.connector_detail": "连接方式说明", "col.survey_version": "收录于", "col.source": "数据来源",
+        "survey_version.v1": "综述第一版表格（2019—2024 年）", "survey_version.later": "综述 2025 年各版本新增",
+        "entry.kind.models": "模型", "entry.kind.benchmarks": "基准",
+        "entry.details": "基本信息", "entry.links": "链接", "entry.bibtex": "BibTeX", "entry.related": "相关条目",
+        "entry.field": "字段", "entry.survey_value": "综述表格", "entry.original_value": "原论文", "entry.why": "说明",
+        "entry.no_corrections": "本站未发现综述表格与原论文在此条目上有出入。",
+        "entry.data_file": "GitHub 上的数据文件",
+        "entry.in_table.models": "在模型总表中查看此行", "entry.in_table.benchmarks": "在基准表中查看此行",
+        "entry.based_on": "基于", "entry.successors": "后续模型", "entry.same_connector": "连接方式相同",
+        "entry.same_category": "同类基准", "entry.no_related": "数据中暂无与此条目相关的其他条目。",
+        # data exports (macros/exports.py)
+        "exports.title": "下载数据：", "exports.all": "全部 {count} 条，格式", "exports.view": "只下载当前显示的行：",
+        # figures (macros/figures.py)
+        "fig.timeline.aria": "{count} 个模型按年份（{start}—{end} 年）和范式排列的时间线",
+        "fig.timeline.caption": "架构演进时间线：每个标记是一个模型，纵向按发表年份、横向按范式排列；"
+                                "点击模型名可打开它的详情页。本图在构建时由数据生成。",
+        "fig.lineage.aria": "{count} 个模型之间的 {edges} 条继承关系",
+        "fig.lineage.caption": "模型谱系：箭头从一个模型指向在它基础上构建的模型（数据中的 based_on 字段）。",
+        "fig.lineage.edge": "{child} 基于 {parent}",
+        "fig.lineage.empty": "数据中尚未记录模型之间的继承关系。",
+        # cite this page (macros/citation.py)
+        "cite.summary": "引用本页", "cite.plain": "{authors}. {title}[EB/OL]. {site}, 版本 {version}, {year}. {url}",
+        "cite.and": "，", "cite.bib_note": "版本 {version}",
+        "cite.survey_hint": "如果引用的是综述本身的结论，请引用原论文：", "cite.survey_link": "引用本综述",
+        # translation freshness banner (macros/chapters.py)
+        "lang.zh": "中文", "lang.en": "英文",
+        "translation.title": "译文可能已过时",
+        "translation.behind": "本页的{other}版在两者上次同步（修订 {revision}）之后有改动{since}，本页尚未跟进。",
+        "translation.commits": "（此后 {count} 次提交）", "translation.read": "阅读{other}版",
     },
     "en": {
         "col.name": "Name", "col.year": "Year", "col.organization": "Organization",
@@ -101,6 +131,37 @@ LABELS: dict[str, dict[str, str]] = {
         "field.architecture_type": "Architecture", "field.vision_encoder": "Vision encoder",
         "field.llm_backbone": "Language backbone", "field.parameters": "Parameters", "field.paper": "Paper link",
         "field.training_data": "Training data", "field.connector": "Connector", "field.year": "Year",
+        "col.connector_detail": "Connector details", "col.survey_version": "In the survey", "col.source": "Source",
+        "survey_version.v1": "The survey's first table (2019–2024)", "survey_version.later": "Added in the survey's 2025 versions",
+        "entry.kind.models": "Model", "entry.kind.benchmarks": "Benchmark",
+        "entry.details": "Details", "entry.links": "Links", "entry.bibtex": "BibTeX", "entry.related": "Related entries",
+        "entry.field": "Field", "entry.survey_value": "Survey's table", "entry.original_value": "Original paper",
+        "entry.why": "Note",
+        "entry.no_corrections": "This site found no disagreement between the survey's table and the original paper "
+                                "for this entry.",
+        "entry.data_file": "Data file on GitHub",
+        "entry.in_table.models": "See this row in the model table",
+        "entry.in_table.benchmarks": "See this row in the benchmark tables",
+        "entry.based_on": "Builds on", "entry.successors": "Built upon by", "entry.same_connector": "Same connector",
+        "entry.same_category": "Same category", "entry.no_related": "The data links no other entry to this one yet.",
+        "exports.title": "Download the data:", "exports.all": "all {count} entries as", "exports.view": "Only the rows shown:",
+        "fig.timeline.aria": "Timeline of {count} models by year ({start}–{end}) and paradigm",
+        "fig.timeline.caption": "Architecture evolution: one marker per model, by year of publication (down) and "
+                                "paradigm (across); select a name to open the model's page. Drawn from the data "
+                                "at build time.",
+        "fig.lineage.aria": "{edges} lineage links between {count} models",
+        "fig.lineage.caption": "Lineage: each arrow points from a model to one built on it (the based_on field "
+                               "of the data).",
+        "fig.lineage.edge": "{child} builds on {parent}",
+        "fig.lineage.empty": "The data records no lineage between models yet.",
+        "cite.summary": "Cite this page", "cite.plain": "{authors} ({year}). {title}. In {site} (version {version}). {url}",
+        "cite.and": ", ", "cite.bib_note": "Version {version}",
+        "cite.survey_hint": "To cite the survey's own findings, cite the paper:", "cite.survey_link": "Cite the survey",
+        "lang.zh": "Chinese", "lang.en": "English",
+        "translation.title": "This translation may be out of date",
+        "translation.behind": "The {other} version of this page has changed since the two were last synced "
+                              "(revision {revision}){since}; this page has not caught up yet.",
+        "translation.commits": " (commits since: {count})", "translation.read": "Read the {other} version",
     },
 }
 

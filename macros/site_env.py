@@ -7,8 +7,12 @@ from typing import Any, Mapping
 
 
 def repository_root(conf: Mapping[str, Any]) -> Path:
-    """The folder of the config file that started the build (both configs live at the root)."""
-    return Path(conf["config_file_path"]).resolve().parent
+    """The folder of the config file that started the build (both configs live at the root).
+
+    Zensical's config has no `config_file_path`; its `root_dir` is that same folder.
+    """
+    config_file = conf.get("config_file_path") or Path(conf["root_dir"], "mkdocs.yml")
+    return Path(config_file).resolve().parent
 
 
 def page_language(conf: Mapping[str, Any]) -> str:

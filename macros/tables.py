@@ -7,12 +7,14 @@ its whitespace folded (a newline cannot end the HTML block, a `|` cannot split a
 
 from __future__ import annotations
 
+import json
 import re
+from functools import partial
 from typing import Any, Callable, Iterable, Sequence
 
 from markupsafe import Markup, escape
 
-from macros.i18n import check_language, label, t
+from macros.i18n import LABELS, check_language, label, t
 
 Entry = dict[str, Any]
 Cell = tuple[str, "str | None"]  # (inner HTML, sort key or None)
@@ -31,6 +33,8 @@ FILTERS = {
     "models": {"year_from", "year_to", "paradigm", "architecture_type", "connector", "survey_version", "open_weights"},
     "benchmarks": {"year_from", "year_to", "category", "kind", "survey_version"},
 }
+# Facets offered by the filter above a table in the browser (besides free text and year).
+BROWSER_FACETS = {"model": ("architecture_type", "paradigm", "open_weights"), "benchmark": ("category", "kind")}
 
 
 def text(value: Any) -> Markup:
@@ -79,9 +83,12 @@ def _bool_cell(value: bool | None, lang: str) -> Cell:
     return f'<span class="vlm-{key}">{t(lang, key)}</span>', {"yes": "1", "no": "0", "unknown": None}[key]
 
 
-def _name_cell(entry: Entry, prefix: str, lang: str, url: str | None) -> Cell:
+def _name_cell(entry: Entry, prefix: str, lang: str, url: str | None, page: str | None = None) -> Cell:
+    """The name links to the entry's own page when there is one (then a small link to the paper follows)."""
     name = text(entry["name"])
     shown = _link(url, str(name)) if url else str(name)
+    if page:
+        shown = f'{_link(page, str(name))} {_link(url, t(lang, "paper_link"), "vlm-paper-link")}'
     permalink = (f'<a class="vlm-permalink" href="#{prefix}-{entry["id"]}" '
                  f'aria-label="{text(t(lang, "row_link"))}: {name}">#</a>')
     return f"{shown} {permalink}", entry["name"].casefold()
@@ -108,10 +115,11 @@ def _links_cell(urls: Sequence[str], lang: str) -> Cell:
     return " ".join(links), None
 
 
-def _model_cell(entry: Entry, column: str, lang: str) -> Cell:
+def model_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str], str] | None = None) -> Cell:
+    """One cell of a model row; `entry_href` maps an id to the model's page."""
     value = entry.get(column)
     if column == "name":
-        return _name_cell(entry, "model", lang, entry["paper"])
+        return _name_cell(entry, "model", lang, entry["paper"], entry_href(entry["id"]) if entry_href else None)
     if column == "year":
         return f'{value}{_flag(entry, "year", lang)}', str(value)
     if column in ("architecture_type", "paradigm"):
@@ -136,10 +144,11 @@ def _model_cell(entry: Entry, column: str, lang: str) -> Cell:
     return f"{text(value)}{_flag(entry, column, lang)}", None
 
 
-def _benchmark_cell(entry: Entry, column: str, lang: str) -> Cell:
+def benchmark_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str], str] | None = None) -> Cell:
+    """One cell of a benchmark row; `entry_href` maps an id to the benchmark's page."""
     value = entry.get(column)
     if column == "name":
-        return _name_cell(entry, "benchmark", lang, entry["papers"][0])
+        return _name_cell(entry, "benchmark", lang, entry["papers"][0], entry_href(entry["id"]) if entry_href else None)
     if column == "year":
         return str(value), str(value)
     if column in ("kind", "category"):
@@ -187,20 +196,40 @@ def _table(kind: str, rows: list[Entry], columns: Sequence[str], lang: str,
             cells.append(f'<td data-col="{column}"{sort_attr}>{inner}</td>')
         attrs = "".join(f' data-{k.replace("_", "-")}="{text(v)}"' for k, v in _facets(kind, entry).items())
         body.append(f'<tr{row_id}{attrs}>{"".join(cells)}</tr>')
-    return (f'<table data-vlm-table="{kind}s"><caption>{text(caption)}</caption>'
+    return (f'<table data-vlm-table="{kind}s" data-vlm-facets="{escape(_facet_labels(kind, rows, lang))}">'
+            f'<caption>{text(caption)}</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def _facet_labels(kind: str, rows: list[Entry], lang: str) -> str:
+    """JSON naming each browser facet and labelling its values present in `rows`, in `lang`.
+
+    The filter in the browser reads it: a facet such as paradigm need not be a column of the table.
+    Values are keyed like the rows' data-* attributes and keep the order of macros/i18n.py.
+    """
+    facets = {}
+    for facet in BROWSER_FACETS[kind]:
+        present = {str(row.get(facet)).lower() for row in rows}
+        if facet == "open_weights":
+            values = {"true": t(lang, "yes"), "false": t(lang, "no"), "none": t(lang, "unknown")}
+        else:
+            values = {key.split(".", 1)[1]: name for key, name in LABELS[lang].items() if key.startswith(f"{facet}.")}
+        facets[facet] = {"label": t(lang, f"col.{facet}"),
+                         "values": {value: name for value, name in values.items() if value in present}}
+    return json.dumps(facets, ensure_ascii=False, separators=(",", ":"))
 
 
 def _facets(kind: str, entry: Entry) -> dict[str, Any]:
     """Row attributes that a filter in the browser can read without parsing cell text."""
     names = (("year", "paradigm", "architecture_type", "open_weights", "survey_version") if kind == "model"
              else ("year", "category", "kind", "survey_version"))
-    return {name: str(entry.get(name)).lower() for name in names}
+    return {"entry": entry["id"], **{name: str(entry.get(name)).lower() for name in names}}
 
 
 def model_table(models: Iterable[Entry], lang: str, columns: Sequence[str] | None = None,
-                anchored: set[str] | None = None, **filters: Any) -> str:
-    """Render the models matching `filters` as an HTML table in `lang`."""
+                anchored: set[str] | None = None, entry_href: Callable[[str], str] | None = None,
+                **filters: Any) -> str:
+    """Render the models matching `filters` as an HTML table in `lang` (names link to `entry_href(id)`)."""
     check_language(lang)
     columns = tuple(columns or DEFAULT_MODEL_COLUMNS)
     _check_columns(columns, MODEL_COLUMNS, "model_table")
@@ -208,12 +237,14 @@ def model_table(models: Iterable[Entry], lang: str, columns: Sequence[str] | Non
     if not rows:
         raise ValueError(f"model_table({filters}) selects no models")
     caption = t(lang, "caption.models", count=len(rows))
-    return _table("model", rows, columns, lang, _model_cell, anchored if anchored is not None else set(), caption)
+    return _table("model", rows, columns, lang, partial(model_cell, entry_href=entry_href),
+                  anchored if anchored is not None else set(), caption)
 
 
 def benchmark_table(benchmarks: Iterable[Entry], lang: str, columns: Sequence[str] | None = None,
-                    anchored: set[str] | None = None, **filters: Any) -> str:
-    """Render the benchmarks matching `filters` as an HTML table in `lang`."""
+                    anchored: set[str] | None = None, entry_href: Callable[[str], str] | None = None,
+                    **filters: Any) -> str:
+    """Render the benchmarks matching `filters` as an HTML table in `lang` (names link to `entry_href(id)`)."""
     check_language(lang)
     rows = select(benchmarks, "benchmarks", filters)
     if not rows:
@@ -222,7 +253,7 @@ def benchmark_table(benchmarks: Iterable[Entry], lang: str, columns: Sequence[st
     columns = tuple(columns or default)
     _check_columns(columns, BENCHMARK_COLUMNS, "benchmark_table")
     caption = t(lang, "caption.benchmarks", count=len(rows))
-    return _table("benchmark", rows, columns, lang, _benchmark_cell,
+    return _table("benchmark", rows, columns, lang, partial(benchmark_cell, entry_href=entry_href),
                   anchored if anchored is not None else set(), caption)
 
 

@@ -1,12 +1,14 @@
 """Read one YAML data file safely, keeping the position of every node.
 
 Only plain data is accepted: no tags that construct Python objects, no anchors or aliases,
-no duplicate keys, UTF-8 without a byte-order mark, a bounded size. Every refusal is a
-`DataError` that names the file, the line and column, and the field.
+no duplicate or non-text keys, UTF-8 without a byte-order mark or control characters, a bounded
+size and nesting depth. Every refusal is a `DataError` that names the file, the line and column,
+and the field (`(file)` when the problem is the whole file).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -19,7 +21,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader  # type: ignore[assignment]
 
 MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20  # the data nests at most 4 levels; libyaml's composer recurses and crashes near 100,000
+WHOLE_FILE = "(file)"
 PathPart = Union[str, int]
+# Characters a YAML stream must not contain (C0/C1 controls other than tab, LF, CR, NEL; surrogates).
+NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+KEY_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<dash>(?:-[ \t]+)*)(?P<key>[A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
+ITEM_LINE = re.compile(r"^(?P<indent>[ \t]*)-(?:[ \t]|$)")
 
 
 @dataclass(frozen=True, order=True)
@@ -96,23 +104,82 @@ def _child(node: yaml.Node, part: PathPart) -> yaml.Node | None:
 
 def read_document(path: Path, display: str) -> Document:
     """Parse `path` into a Document; raise DataErrors naming `display` on any refusal."""
+    size = path.stat().st_size  # refuse a huge file before reading it
+    if size > MAX_BYTES:
+        _fail(display, 1, 1, WHOLE_FILE, f"file is {size:,} bytes; a data file must be at most {MAX_BYTES:,} bytes")
     raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        _fail(display, 1, 1, "", f"file is {len(raw):,} bytes; a data file must be at most {MAX_BYTES:,} bytes")
     if raw.startswith(b"\xef\xbb\xbf"):
-        _fail(display, 1, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
+        _fail(display, 1, 1, WHOLE_FILE, "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        _fail(display, line, column, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")
+        _fail(display, line, column, _field_at(raw.decode("utf-8", "replace"), line),
+              f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        _fail(display, 1, 1, "", "file is empty; expected a mapping of fields (see the _template.yaml beside it)")
+        _fail(display, 1, 1, WHOLE_FILE,
+              "file is empty; expected a mapping of fields (see the _template.yaml beside it)")
+    bad = NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        _fail(display, line, column, _field_at(text, line),
+              f"character U+{ord(bad.group()):04X} is a control character, which YAML does not allow; delete it")
+    _check_events(text, display)
     root = _compose(text, display)
     _check_tree(root, display)
-    data = _construct(root, display)
+    data = _construct(root, text, display)
     return Document(display, data, root)
+
+
+def _field_at(text: str, line: int) -> str:
+    """The field a line belongs to, read from block-style indentation (for text YAML cannot parse)."""
+    parts: list[str] = []
+    limit: int | None = None  # column of the innermost key found so far
+    item: int | None = None  # column of the "-" of the list item being counted
+    index = 0
+    for raw in reversed(text.splitlines()[:line]):
+        match = KEY_LINE.match(raw)
+        if item is not None:
+            dash = ITEM_LINE.match(raw)
+            if dash and len(dash["indent"]) == item:
+                index += 1
+            elif match and not match["dash"] and len(match["indent"]) < item:
+                parts.append(f'{match["key"]}[{index}]')
+                limit, item = len(match["indent"]), None
+            continue
+        if not match:
+            continue
+        column = len(match["indent"]) + len(match["dash"])
+        if limit is None or column < limit:
+            parts.append(match["key"])
+            limit = column
+        if match["dash"] and column <= limit:
+            item, index = len(match["indent"]), 0
+    return ".".join(reversed(parts)) or WHOLE_FILE
+
+
+def _check_events(text: str, display: str) -> None:
+    """Before building anything: refuse aliases (a billion-laughs file never expands) and nesting
+    deeper than MAX_DEPTH (the C composer recurses once per level and crashes on very deep input)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                _fail(display, line, column, _field_at(text, line),
+                      "YAML anchors and aliases (&name / *name) are not allowed in data files")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                    _fail(display, line, column, _field_at(text, line),
+                          f"values are nested more than {MAX_DEPTH} levels deep; data files need at most a few")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # _compose reports syntax errors with their position
 
 
 def _compose(text: str, display: str) -> yaml.Node:
@@ -120,18 +187,26 @@ def _compose(text: str, display: str) -> yaml.Node:
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
+        problem, mark, opened = f"YAML syntax error: {exc.problem or exc}", exc.problem_mark, exc.context_mark
+        if exc.problem == "but found another document":
+            problem = "a data file holds one entry; a second document starts here"
+        elif (opened and mark and opened.line != mark.line and exc.context
+              and exc.context.startswith(("while scanning", "while parsing a flow"))):
+            # A quote, bracket or key left open: point at where it starts, not where YAML gave up.
+            construct = exc.context.split(" ", 2)[2].removeprefix("a ").removeprefix("an ")
+            problem = f"YAML syntax error in the {construct} that starts here: {exc.problem} (line {mark.line + 1})"
+            mark = opened
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "\t" in _line_text(text, line):
             problem += " (this line contains a tab: indent with spaces, not tabs)"
-        _fail(display, line, column, "", f"YAML syntax error: {problem}")
+        field = WHOLE_FILE if exc.problem == "but found another document" else _field_at(text, line)
+        _fail(display, line, column, field, problem)
     except yaml.YAMLError as exc:
-        _fail(display, 1, 1, "", f"YAML error: {exc}")
+        _fail(display, 1, 1, WHOLE_FILE, f"YAML error: {exc}")
     finally:
         loader.dispose()
     if root is None:
-        _fail(display, 1, 1, "", "file is empty; expected a mapping of fields")
+        _fail(display, 1, 1, WHOLE_FILE, "file is empty; expected a mapping of fields")
     return root
 
 
@@ -141,21 +216,24 @@ def _line_text(text: str, line: int) -> str:
 
 
 def _check_tree(root: yaml.Node, display: str) -> None:
-    """Refuse aliases (the same node reached twice), duplicate keys and non-standard tags."""
-    seen: set[int] = set()
+    """Refuse duplicate keys, keys that are not text, merge keys and non-standard tags."""
     stack: list[tuple[yaml.Node, str]] = [(root, "")]
     while stack:
         node, field = stack.pop()
-        if id(node) in seen:
-            _fail(display, node.start_mark.line + 1, node.start_mark.column + 1, field,
-                  "YAML anchors and aliases (&name / *name) are not allowed in data files")
-        seen.add(id(node))
         if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith("tag:yaml.org,2002:python/"):
-            _fail(display, node.start_mark.line + 1, node.start_mark.column + 1, field,
+            _fail(display, node.start_mark.line + 1, node.start_mark.column + 1, field or WHOLE_FILE,
                   f"tag {node.tag!r} is not allowed; write plain values")
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, yaml.Node] = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (
+                        "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"):
+                    scalar = isinstance(key_node, yaml.ScalarNode)
+                    shown = (f"{key_node.value!r} is read as {key_node.tag.rsplit(':', 1)[-1]}" if scalar
+                             else "is a list or mapping")
+                    where = ".".join(filter(None, [field, str(key_node.value) if scalar else ""])) or WHOLE_FILE
+                    _fail(display, key_node.start_mark.line + 1, key_node.start_mark.column + 1, where,
+                          f"a field name must be a plain word such as name or year; this one {shown}")
                 name = f"{field}.{key_node.value}" if field else str(key_node.value)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     _fail(display, key_node.start_mark.line + 1, key_node.start_mark.column + 1, name,
@@ -170,14 +248,14 @@ def _check_tree(root: yaml.Node, display: str) -> None:
             stack.extend((item, f"{field}[{index}]") for index, item in enumerate(node.value))
 
 
-def _construct(root: yaml.Node, display: str) -> Any:
+def _construct(root: yaml.Node, text: str, display: str) -> Any:
     constructor = yaml.constructor.SafeConstructor()
     try:
         return constructor.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        _fail(display, line, column, "", f"cannot read value: {exc.problem}")
+        _fail(display, line, column, _field_at(text, line), f"cannot read value: {exc.problem}")
 
 
 def _fail(display: str, line: int, column: int, field: str, message: str) -> None:

@@ -75,3 +75,11 @@ def test_hostile_data_renders_as_text(tmp_path: Path) -> None:
         [row] = [tr for tr in table.select("tbody tr") if data["name"] in tr.get_text()]
         assert not row.find("script") and not row.find("img")
         assert row.select_one("td[data-col=summary]").get_text() == literal
+
+
+def test_annotation_escapes_what_github_reads_as_syntax() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from docs import annotation
+
+    line = annotation("data/models/a,b:c.yaml", 3, 5, "summary.en", "50% done\nsecond line")
+    assert line == "::error file=data/models/a%2Cb%3Ac.yaml,line=3,col=5,title=summary.en::50%25 done%0Asecond line"

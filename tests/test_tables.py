@@ -149,3 +149,13 @@ def test_glossary_and_abbreviations() -> None:
     assert [tr["id"] for tr in zh.select("tbody tr")] == ["term-vlm", "term-patch"]
     assert tables.abbreviations(terms, "zh").splitlines() == ["*[VLM]: 视觉语言模型（Vision-language model）"]
     assert tables.abbreviations(terms, "en").splitlines() == ["*[VLM]: Vision-language model"]
+
+
+def test_names_link_to_the_entry_page_and_still_to_the_paper() -> None:
+    for render, entry, prefix in ((tables.model_table, model(), "model"),
+                                  (tables.benchmark_table, benchmark(), "benchmark")):
+        table = parse(render([entry], "zh", entry_href="pages/{}/".format))
+        links = [a["href"] for a in table.select_one("td[data-col=name]").find_all("a")]
+        paper = entry["paper"] if prefix == "model" else entry["papers"][0]
+        assert links == [f"pages/{entry['id']}/", paper, f"#{prefix}-{entry['id']}"]
+        assert table.select_one("tbody tr")["data-entry"] == entry["id"]

@@ -2,16 +2,6 @@
 (function () {
   "use strict";
 
-  /* Sortable data tables (tablesort, vendored). */
-  function setupTables(root) {
-    root.querySelectorAll("table[data-vlm-table]").forEach(function (table) {
-      if (!table.dataset.vlmSortable && typeof Tablesort !== "undefined") {
-        new Tablesort(table);
-        table.dataset.vlmSortable = "true";
-      }
-    });
-  }
-
   /* Math written with pymdownx.arithmatex (generic mode), rendered by the vendored KaTeX. */
   function renderMath(root) {
     if (typeof katex === "undefined") return;
@@ -31,21 +21,61 @@
     if (row && row.tagName === "TR") row.classList.add("vlm-target");
   }
 
-  /* The language selector keeps the section the reader is on: the fragment is read at click time.
+  /* The section the reader is on: the address's fragment while its target is on screen (a heading
+     or row just followed), otherwise the section the table of contents marks as the one being read
+     (Material follows scrolling there), otherwise whatever fragment the address has. */
+  function currentSection() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target) {
+      var box = target.getBoundingClientRect();
+      if (box.bottom > 0 && box.top < window.innerHeight) return location.hash;
+    }
+    var active = document.querySelector('[data-md-component="toc"] a.md-nav__link--active');
+    return active ? active.hash : location.hash;
+  }
+
+  /* The language selector keeps the section the reader is on, read at click time, and the query
+     (a shared table filter) except Material's search highlight, which is in this language.
      The link already names the same page in the other language, so the click must not reach
      Material's own handler: it looks the page up in the other language's sitemap, whose URLs carry
      site_url's path, misses whenever the site is served elsewhere, and lands on the home page. */
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element && event.target.closest("a[data-vlm-alternate]");
     if (!link) return;
-    if (location.hash) link.hash = location.hash;
+    var query = new URLSearchParams(location.search);
+    query.delete("h");
+    link.search = query.toString();
+    link.hash = currentSection();
     event.stopPropagation();
   }, true);
 
+  /* A table wider than the column scrolls in Material's wrapper; with no link inside to tab to, the
+     wrapper itself takes keyboard focus so the arrow keys can scroll it. */
+  function focusableScrollBoxes(root) {
+    root.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.querySelector("a[href], button, input, select, [tabindex]")) {
+        var caption = box.querySelector("caption");
+        var headers = [].map.call(box.querySelectorAll("th"), function (th) { return th.textContent.trim(); });
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent : headers.join(", "));
+      }
+    });
+  }
+
+  /* Material's search overlay is a dialog without a name; give it the search field's label. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector('.md-search[role="dialog"]:not([aria-label])');
+    var input = dialog && dialog.querySelector("input[aria-label]");
+    if (input) dialog.setAttribute("aria-label", input.getAttribute("aria-label"));
+  }
+
   window.addEventListener("hashchange", highlightTarget);
   document$.subscribe(function () {
-    setupTables(document);
     renderMath(document);
     highlightTarget();
+    nameSearchDialog();
+    focusableScrollBoxes(document);
   });
 })();

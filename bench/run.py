@@ -1,0 +1,319 @@
+"""`make bench`: measure the site against its performance budgets; print a table, write bench/RESULTS.md.
+
+    python -m bench.run                       # everything (about 10 minutes on 2 cores)
+    python -m bench.run --only build,weight   # some sections: build, scale, weight, browser, edit
+    python -m bench.run --quick               # one run of each, 1x and 3x data: checks the harness
+    python -m bench.run --repo ../other-checkout --output /tmp/other.md   # another checkout, to compare
+
+Every build happens in a temporary working copy; the repository is never changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import buildcost, editloop, interact, profiling, scale, weight  # noqa: E402
+from bench.common import (OUT, PYTHON, ROOT, check, chromium, copy_repo, machine, median,  # noqa: E402
+                          run_timed, serve_static)
+
+SECTIONS = ("build", "scale", "weight", "browser", "edit")
+NAMED_PAGES = (("home", "index"), ("chapter", "introduction"), ("model table", "architecture"))
+
+
+@dataclass(frozen=True)
+class Budget:
+    measure: str
+    result: str
+    budget: str
+    met: bool | None  # None: not measured
+
+
+def kb(size: float) -> str:
+    return f"{size / 1024:.1f} KB"
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+class Report:
+    """Sections of Markdown and the budget lines, collected as the measurements finish."""
+
+    def __init__(self) -> None:
+        self.budgets: list[Budget] = []
+        self.sections: list[str] = []
+
+    def budget(self, measure: str, result: str, budget: str, met: bool | None) -> None:
+        self.budgets.append(Budget(measure, result, budget, met))
+
+    def section(self, text: str) -> None:
+        self.sections.append(text)
+        print(text + "\n", flush=True)
+
+    def markdown(self, header: str) -> str:
+        status = {True: "met", False: "**missed**", None: "not measured"}
+        summary = md_table(["measure", "result", "budget", "status"],
+                           [[b.measure, b.result, b.budget, status[b.met]] for b in self.budgets])
+        return "\n\n".join([header, "## Budgets", summary, *self.sections]) + "\n"
+
+
+def section_build(report: Report, workdir: Path, source: Path, runs: int) -> None:
+    copy = copy_repo(workdir / "build", source)
+    cost = buildcost.measure(copy, runs)
+    parts = [json.loads(run_timed([PYTHON, str(ROOT / "bench" / "child.py"), "parts"], copy).output.splitlines()[-1])
+             for _ in range(3)]
+    part = {key: median([p[key] for p in parts]) for key in parts[0]}
+    steps = {step: median(values) for step, values in cost.steps.items()}
+    rows = [["`make build`: check-data, then both languages", f"{median(cost.real):.2f}", f"{median(cost.real_cpu):.2f}"],
+            ["bare Material, the same pages, search only", f"{median(cost.bare):.2f}", f"{median(cost.bare_cpu):.2f}"],
+            ["ratio", f"{cost.ratio:.2f}", f"{cost.cpu_ratio:.2f}"]]
+    split = [["start, imports and check-data (before the first language)",
+              f"{median(cost.real) - sum(steps.values()):.2f}"],
+             *[[f"language {step} ({['简体中文', 'English'][step - 1] if step <= 2 else step}) build",
+                f"{seconds:.2f}"] for step, seconds in sorted(steps.items())],
+             ["of which: data load + validate (fresh process; once per `make build`)", f"{part['catalog_load']:.2f}"],
+             ["of which: jieba dictionary load (fresh process; once per `make build`)", f"{part['jieba']:.2f}"]]
+    report.section("## Build cost\n\n"
+                   f"Median of {runs} cold builds of each kind, interleaved; each in a fresh process, both languages "
+                   "in order. The bare build has every page's Markdown as the real build rendered it (macros and "
+                   "hooks run beforehand), the same theme and Markdown extensions, and only the search plugin.\n\n"
+                   + md_table(["build", "wall s", "CPU s"], rows) + "\n\n"
+                   + md_table(["split of `make build` (wall)", "s"], split)
+                   + f"\n\nPeak memory of `make build`: {max(cost.peak_mb):.0f} MB.")
+    report.budget("build cost: `make build` / bare Material (wall; CPU)",
+                  f"{cost.ratio:.2f} (CPU {cost.cpu_ratio:.2f})", "≤ 1.15", cost.ratio <= 1.15)
+
+
+def section_scale(report: Report, workdir: Path, source: Path, factors: list[int], runs: list[int],
+                  timeout: float, profile_factor: int) -> tuple[dict[int, Path], Path]:
+    """Time each size; profile the Chinese build at `profile_factor`× and, without the per-entry pages, at the
+    largest size. Returns the copies whose build finished, and the largest size's chapters-only site."""
+    points, copies, workdirs = [], {}, {}
+    for factor, count in zip(factors, runs):
+        copy, counts = scale.prepare(workdir, factor, source)
+        workdirs[factor] = copy
+        points.append(scale.measure(copy, factor, counts, count, timeout))
+        if points[-1].seconds:
+            copies[factor] = copy
+    base = points[0].median if points[0].seconds else None
+    rows = []
+    for p in points:
+        shown = f"> {timeout:.0f} (stopped)" if not p.seconds else f"{p.median:.1f}"
+        ratio = f"{p.median / base:.1f}" if base and p.seconds else "–"
+        rows.append([f"{p.factor}×", f"{p.counts['models']} + {p.counts['benchmarks']}", str(p.pages or "–"),
+                     shown, f"{median(p.cpu):.1f}" if p.cpu else "–", ratio,
+                     f"{max(p.peak_mb):.0f}" if p.peak_mb else "–", f"{p.table_page_kb:,.0f}" if p.pages else "–"])
+    largest = points[-1]
+    if base and largest.factor > 1:
+        ratio = f"{largest.median / base:.1f}" if largest.seconds else f"> {timeout / base:.0f} (stopped)"
+        report.budget(f"scale: {largest.factor}× data / 1× build time", ratio, "≤ 3",
+                      bool(largest.seconds) and largest.median / base <= 3)
+    text = ("## Scale\n\nSynthetic data: every model and benchmark copied into variants with unique ids "
+            "(bench/synth.py), in a working copy. Wall seconds are medians of "
+            f"{', '.join(f'{r} ({f}×)' for f, r in zip(factors, runs))} cold `make build` runs; peak memory is "
+            "the largest process's.\n\n"
+            + md_table(["data", "models + benchmarks", "HTML pages", "build s", "CPU s", "× 1×", "peak MB",
+                        "model-table page KB"], rows))
+    if profile_factor in copies:
+        text += "\n\n" + profile_text(copies[profile_factor], "mkdocs.yml",
+                                       f"the Chinese build at {profile_factor}×", f"{profile_factor}x")
+    chapters = workdirs[largest.factor]
+    text += "\n\n" + profile_text(chapters, scale.without_hooks(chapters),
+                                   f"the Chinese chapters at {largest.factor}×, without the per-entry pages (`hooks: []`)",
+                                   f"{largest.factor}x-nohooks", site="site-nohooks")
+    report.section(text)
+    return copies, chapters / "site-nohooks"
+
+
+def profile_text(copy: Path, config: str, what: str, name: str, site: str = "site-profile") -> str:
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / f"profile-{name}.prof"
+    prof = profiling.profile_build(copy, config, copy / site, out)
+    parts = md_table(["part (cumulative)", "calls", "s", "share"],
+                     [[p.label, str(p.calls), f"{p.seconds:.1f}", f"{p.seconds / prof.total:.0%}"] for p in prof.parts])
+    packages = md_table(["package (own time)", "s", "share"],
+                        [[name, f"{s:.1f}", f"{s / prof.total:.0%}"] for name, s in prof.packages[:10]])
+    functions = md_table(["function", "calls", "own s", "cumulative s"],
+                         [[f"`{name}`", f"{calls:,}", f"{own:.2f}", f"{cum:.2f}"]
+                          for name, calls, own, cum in prof.functions])
+    return (f"### Profile: {what}\n\ncProfile, {prof.wall:.0f} s with the profiler; saved as "
+            f"`{out.relative_to(ROOT)}` (`python -m pstats` reads it). Parts overlap (one can run inside "
+            "another).\n\n" + parts + "\n\n" + packages + "\n\n" + functions)
+
+
+def section_weight(report: Report, site: Path) -> None:
+    rows, index_rows, chapters = [], [], {}
+    names = {page: label for label, page in NAMED_PAGES}
+    with serve_static(site) as base, chromium() as browser:
+        for lang, prefix in (("zh", ""), ("en", "en/")):
+            root = site / prefix
+            pages = {p.parent.name for p in root.glob("*/index.html")} - {"en", "models", "benchmarks"} | {"index"}
+            for page in sorted(pages, key=lambda p: (p not in names, p)):
+                path = "" if page == "index" else f"{page}/"
+                w = weight.load_page(browser, f"{base}/{prefix}{path}")
+                flags = weight.page_flags((root / path / "index.html").read_text(encoding="utf-8"))
+                label = f"{page} ({names[page]})" if page in names else page
+                rows.append([lang, label, ", ".join(flags) or "–", *(kb(w.by_kind[k]) for k in weight.KINDS),
+                             f"**{kb(w.total)}**"])
+                if page != "index":
+                    chapters[(lang, page)] = (w.total, flags)
+            raw, gz = weight.search_index_size(root)
+            index_rows.append([lang, kb(raw), kb(gz)])
+    report.section("## Page weight\n\nWhat Chromium fetched for each page of the navigation, per language (the "
+                   "named ones first): text gzipped at level 6 as a server would send it, fonts and images as they "
+                   "are. KaTeX and Mermaid load only on the pages that use them (column *loads*).\n\n"
+                   + md_table(["lang", "page", "loads", *weight.KINDS, "total"], rows)
+                   + "\n\nThe search index (fetched by Material's search worker on every page load, not counted above):\n\n"
+                   + md_table(["lang", "raw", "gzipped"], index_rows))
+    plain = [chapters[(lang, "introduction")][0] for lang in ("zh", "en") if (lang, "introduction") in chapters]
+    if plain:
+        report.budget("page weight: a chapter (introduction, no math or diagram), zh / en",
+                      " / ".join(kb(size) for size in plain), "≤ 120 KB", max(plain) <= 120 * 1024)
+    if chapters:
+        (lang, page), (size, flags) = max(chapters.items(), key=lambda item: item[1][0])
+        report.budget(f"page weight: the heaviest chapter ({lang} {page}, loads {', '.join(flags) or 'no library'})",
+                      kb(size), "≤ 120 KB", size <= 120 * 1024)
+
+
+def section_browser(report: Report, sites: dict[str, Path], rounds: int) -> None:
+    """Search on every site; the budgets: search on the first (1×), sort and filter on the last (largest)."""
+    rows = []
+    with chromium() as browser:
+        for index, (label, site) in enumerate(sites.items()):
+            with serve_static(site) as base:
+                rows_count = interact.row_count(browser, f"{base}/architecture/")
+                search = interact.search_times(browser, f"{base}/", rounds)
+                sort = interact.sort_times(browser, f"{base}/architecture/", rounds)
+                filtering = interact.filter_times(browser, f"{base}/architecture/", rounds)
+            shown_filter = interact.summary(filtering) if filtering is not None else "pending: no filter field found"
+            rows += [[label, "search: key-up to results (Chinese queries)", interact.summary(search, script=False),
+                      str(len(search.total))],
+                     [label, f"sort the model table ({rows_count} rows)", interact.summary(sort), str(len(sort.total))],
+                     [label, f"filter the model table ({rows_count} rows)", shown_filter,
+                      str(len(filtering.total) if filtering else 0)]]
+            if index == 0:
+                report.budget(f"search: key-up to results, Chinese query ({label})",
+                              interact.summary(search, script=False), "< 200 ms", median(search.total) < 200)
+            if index == len(sites) - 1:
+                report.budget(f"sort the model table ({label}, {rows_count} rows)", interact.summary(sort),
+                              "< 200 ms", median(sort.total) < 200)
+                report.budget(f"filter the model table ({label}, {rows_count} rows)", shown_filter, "< 200 ms",
+                              median(filtering.total) < 200 if filtering else None)
+    report.section("## Browser\n\nChromium headless, 1280×900. Each time runs inside the page from the event "
+                   "(key-up in Material's search field, a click on a heading, input in the filter field) to the "
+                   "frame after the page changed; median (max) of the samples. *script*: the part the event's "
+                   "own script ran (tablesort's sort, the filter's pass); the rest is style, layout and paint.\n\n"
+                   + md_table(["site", "measure", "median (max)", "samples"], rows))
+
+
+def section_edit(report: Report, workdir: Path, source: Path, runs: int) -> None:
+    copy = copy_repo(workdir / "edit", source)
+    loop = editloop.measure(copy, runs)
+    rows = [["a model's YAML file", "Chinese model table (architecture)", f"{median(loop.data_zh):.2f}",
+             f"{median(loop.data_cpu):.2f}"],
+            ["a model's YAML file", "English model table", f"{median(loop.data_en):.2f}", "(the same rebuild)"],
+            ["a Chinese page (introduction.md)", "that page", f"{median(loop.page_zh):.2f}", f"{median(loop.page_cpu):.2f}"]]
+    report.section("## Edit loop\n\n`scripts/docs.py serve` in a working copy; each run saves a file and polls "
+                   "the page until it shows the change (the server answers a page only once the rebuild under "
+                   "way has finished, so both languages come together). CPU: the server's own seconds meanwhile. "
+                   f"Median of {runs} runs.\n\n"
+                   + md_table(["file saved", "page polled", "s to served", "server CPU s"], rows))
+    report.budget("edit loop: YAML saved to the page served (zh / en)",
+                  f"{median(loop.data_zh):.2f} s / {median(loop.data_en):.2f} s", "≤ 2 s",
+                  max(median(loop.data_zh), median(loop.data_en)) <= 2)
+
+
+def header(source: Path) -> str:
+    info = machine()
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = "make bench" + (f" ({' '.join(sys.argv[1:])})" if sys.argv[1:] else "")
+    return ("# Benchmark results\n\n"
+            f"`{command}` on {info['date']}, checkout `{source}`: {info['cores']} cores ({info['cpu']}), load average "
+            f"{load} at the start. Python {info['python']}, MkDocs {info['mkdocs']}, Material "
+            f"{info['mkdocs-material']}, mkdocs-macros {info['mkdocs-macros-plugin']}, jieba {info['jieba']}, "
+            f"PyYAML {info['PyYAML']}, jsonschema {info['jsonschema']}, Playwright {info['playwright']}, "
+            f"{info['chromium']}.\n\n"
+            "Wall times are medians; the machine is shared, so compare ratios taken in one run, and the CPU "
+            "seconds (user + system of the build's processes), which a busy machine disturbs less. "
+            "Re-run with `make bench`; bench/README.md says what each number means.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections to run")
+    parser.add_argument("--quick", action="store_true", help="one run each, 1× and 3× data")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--runs", type=int, default=5, help="cold builds of each kind for the build cost")
+    parser.add_argument("--factors", default="1,10,100", help="data sizes for the scale section")
+    parser.add_argument("--scale-runs", default="3,2,1", help="builds at each size")
+    parser.add_argument("--scale-timeout", type=float, default=180, help="seconds before a scale build is stopped")
+    parser.add_argument("--profile-factor", type=int, default=1, help="data size whose full Chinese build is profiled")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    factors, scale_runs = [int(f) for f in args.factors.split(",")], [int(r) for r in args.scale_runs.split(",")]
+    runs, rounds, edits = args.runs, 3, 3
+    if args.quick:
+        factors, scale_runs, runs, rounds, edits = [1, 3], [1, 1], 1, 1, 1
+    source = args.repo.resolve()
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="vlm-bench-") as tmp:
+        workdir = Path(tmp)
+        copies: dict[int, Path] = {}
+        sites: dict[str, Path] = {}
+        steps: list[tuple[str, Callable[[], None]]] = []
+
+        def scale_step() -> None:
+            built, chapters = section_scale(report, workdir, source, factors, scale_runs, args.scale_timeout,
+                                            args.profile_factor)
+            copies.update(built)
+            sites.update({f"{factors[0]}×": built[factors[0]] / "site",
+                          f"{factors[-1]}× (chapters only)": chapters})
+
+        def sites_step() -> None:  # what weight and browser measure, built once without timing
+            copy, _ = scale.prepare(workdir, factors[0], source)
+            check(run_timed([PYTHON, str(copy / "scripts" / "docs.py"), "build", "-d", str(copy / "site")], copy),
+                  "build")
+            copies[factors[0]] = copy
+            sites[f"{factors[0]}×"] = copy / "site"
+            if "browser" in only and factors[-1] != factors[0]:
+                big, _ = scale.prepare(workdir, factors[-1], source)
+                check(run_timed([PYTHON, "-m", "mkdocs", "build", "-q", "-f", scale.without_hooks(big),
+                                 "-d", str(big / "site-nohooks")], big), "build without hooks")
+                sites[f"{factors[-1]}× (chapters only)"] = big / "site-nohooks"
+
+        if "build" in only:
+            steps.append(("build", lambda: section_build(report, workdir, source, runs)))
+        if "scale" in only:
+            steps.append(("scale", scale_step))
+        elif only & {"weight", "browser"}:
+            steps.append(("sites", sites_step))
+        if "weight" in only:
+            steps.append(("weight", lambda: section_weight(report, copies[factors[0]] / "site")))
+        if "browser" in only:
+            steps.append(("browser", lambda: section_browser(report, sites, rounds)))
+        if "edit" in only:
+            steps.append(("edit", lambda: section_edit(report, workdir, source, edits)))
+        for name, step in steps:
+            print(f"--- {name} ---", file=sys.stderr, flush=True)
+            step()
+    text = report.markdown(header(source))
+    args.output.write_text(text, encoding="utf-8")
+    print(text.split("## Budgets", 1)[1].split("\n## ", 1)[0].strip())
+    print(f"\nwritten to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Scale: the real build of working copies holding N× today's models and benchmarks (bench/synth.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.buildcost import real_build
+from bench.common import copy_repo, median
+from bench.synth import scale_data
+
+
+@dataclass
+class ScalePoint:
+    """Builds of one size of the data: wall and CPU seconds, peak memory, what was built."""
+
+    factor: int
+    counts: dict[str, int]
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    steps: dict[int, list[float]] = field(default_factory=dict)
+    pages: int = 0
+    table_page_kb: float = 0.0  # the Chinese model-table page (architecture), uncompressed
+    timed_out: bool = False
+
+    @property
+    def median(self) -> float:
+        return median(self.seconds)
+
+
+def prepare(workdir: Path, factor: int, source: Path) -> tuple[Path, dict[str, int]]:
+    """A working copy of `source` with `factor`× the data; returns it and the entry counts."""
+    copy = copy_repo(workdir / f"scale-{factor}x", source)
+    return copy, scale_data(copy / "data", factor)
+
+
+def measure(copy: Path, factor: int, counts: dict[str, int], runs: int, timeout: float) -> ScalePoint:
+    """`runs` cold builds (fewer when one exceeds `timeout`, which then counts as timed out)."""
+    point = ScalePoint(factor, counts)
+    site = copy / "site"
+    for _ in range(runs):
+        run, steps = real_build(copy, site, timeout)
+        if run.returncode != 0:
+            point.timed_out = True
+            break
+        point.seconds.append(run.seconds)
+        point.cpu.append(run.cpu)
+        point.peak_mb.append(run.peak_mb)
+        for step, value in steps.items():
+            point.steps.setdefault(step, []).append(value)
+    if point.seconds:
+        point.pages = sum(1 for _ in site.rglob("*.html"))
+        point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
+    return point
+
+
+def without_hooks(copy: Path) -> str:
+    """A config for the Chinese chapters alone, without hooks (so without a page per entry), not strict."""
+    config = copy / "bench-nohooks.yml"
+    config.write_text("INHERIT: mkdocs.yml\nhooks: []\nstrict: false\n", encoding="utf-8")
+    return config.name

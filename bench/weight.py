@@ -1,0 +1,102 @@
+"""Page weight: the bytes a reader's browser fetches for one page, gzipped as a server would send them.
+
+Chromium loads the page from a local server and every response is recorded (fonts only when a glyph
+needs them, workers included). Text (HTML, CSS, JS, JSON, SVG) counts gzipped at level 6; fonts and
+images count as they are, being compressed already. The search index, which Material's worker
+fetches on every page load, is reported on its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+KINDS = ("html", "css", "js", "font", "other")
+TEXT_KINDS = {"html", "css", "js"}
+TEXT_SUFFIXES = (".json", ".svg", ".xml", ".txt", ".map")
+
+
+@dataclass(frozen=True)
+class Resource:
+    url: str
+    resource_type: str  # Playwright's request.resource_type: document, stylesheet, script, font, fetch, ...
+    body: bytes
+
+
+@dataclass
+class Weight:
+    """Bytes on the wire by kind; the search index apart."""
+
+    by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    search_index: int = 0
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def kind_of(resource: Resource) -> str:
+    kinds = {"document": "html", "stylesheet": "css", "script": "js", "font": "font"}
+    kind = kinds.get(resource.resource_type, "other")
+    if kind == "other" and resource.url.split("?")[0].endswith((".js", ".mjs")):
+        kind = "js"  # a worker's script
+    return kind
+
+
+def wire_bytes(resource: Resource, kind: str) -> int:
+    """Gzipped size of text, raw size of what is compressed already (fonts, images)."""
+    path = resource.url.split("?")[0]
+    if kind in TEXT_KINDS or path.endswith(TEXT_SUFFIXES):
+        return len(gzip.compress(resource.body, compresslevel=6, mtime=0))
+    return len(resource.body)
+
+
+def weigh(resources: Iterable[Resource]) -> Weight:
+    """Sum what one page load fetched, by kind."""
+    weight = Weight()
+    for resource in resources:
+        kind = kind_of(resource)
+        size = wire_bytes(resource, kind)
+        if resource.url.split("?")[0].endswith("search_index.json"):
+            weight.search_index += size
+            continue
+        weight.by_kind[kind] += size
+        weight.urls.append(resource.url)
+    return weight
+
+
+def load_page(browser: object, url: str) -> Weight:
+    """Open `url` in a fresh context, wait until the network is idle, weigh everything fetched."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    responses: list[object] = []
+    context.on("response", lambda response: responses.append(response))
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")  # every script has run
+        page.wait_for_load_state("networkidle")  # and what they fetched has arrived
+        resources = []
+        for response in responses:
+            try:
+                body = response.body()
+            except Exception:  # a redirect or an aborted request has no body
+                continue
+            resources.append(Resource(response.url, response.request.resource_type, body))
+    finally:
+        context.close()
+    return weigh(resources)
+
+
+def page_flags(html: str) -> list[str]:
+    """Which heavy libraries the page loads (overrides/main.html adds them only where used)."""
+    return [name for name, marker in (("KaTeX", "katex.min.js"), ("Mermaid", "mermaid.min.js")) if marker in html]
+
+
+def search_index_size(site: Path) -> tuple[int, int]:
+    """Raw and gzipped bytes of one language's search index."""
+    raw = (site / "search" / "search_index.json").read_bytes()
+    json.loads(raw)  # a broken index would make the numbers meaningless
+    return len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0))

@@ -1,0 +1,58 @@
+"""What every chapter gets besides its own text: a banner when its translation is behind, and a
+"cite this page" block. Pure functions on the page's Markdown (after macros have run)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any, Sequence
+
+from markupsafe import escape
+
+from macros.citation import cite_block
+from macros.entry_pages import relative_href
+from macros.freshness import Status
+from macros.i18n import t
+
+
+def language_href(page_url: str, alternate: Sequence[dict[str, str]], code: str) -> str:
+    """Link from the page at `page_url` to the root of language `code`.
+
+    `alternate` is the config's `extra.alternate`, whose links are relative to this build's root.
+    """
+    link = next(a["link"] for a in alternate if a["lang"] == code)
+    joined = posixpath.normpath(posixpath.join(relative_href(page_url, ""), link))
+    return "./" if joined == "." else joined + "/"
+
+
+def page_title(markdown: str, fallback: str) -> str:
+    """The text of the page's `# ` heading (without an attribute list), else `fallback`."""
+    match = re.search(r"^# +(.+?)(?:\s*\{[^}]*\})?\s*$", markdown, flags=re.MULTILINE)
+    return match.group(1) if match else fallback
+
+
+def banner(status: Status, lang: str, counterpart_href: str) -> str:
+    """A small warning that the other language's page changed since this one was last synced."""
+    other = t(lang, f"lang.{status.other}")
+    since = t(lang, "translation.commits", count=len(status.commits)) if status.commits else ""
+    return (f'<div class="admonition warning vlm-translation-behind" data-search-exclude>'
+            f'<p class="admonition-title">{escape(t(lang, "translation.title"))}</p>'
+            f'<p>{escape(t(lang, "translation.behind", other=other, revision=status.revision, since=since))} '
+            f'<a href="{escape(counterpart_href)}" hreflang="{status.other}">'
+            f'{escape(t(lang, "translation.read", other=other))}</a></p></div>')
+
+
+def decorate(markdown: str, *, lang: str, page: Any, site_name: str, alternate: Sequence[dict[str, str]],
+             cff: dict[str, Any], status: Status | None) -> str:
+    """The chapter's Markdown with the banner under its title (when behind) and the cite block at the end."""
+    url = page.url
+    key = posixpath.splitext(page.file.src_uri)[0]
+    title = page_title(markdown, str(page.title))
+    cite = cite_block(cff, lang, key.replace("/", "-"), title, site_name, page.canonical_url,
+                      relative_href(url, "references/#cite-the-survey"))
+    if status is not None and status.state == "behind":
+        notice = banner(status, lang, language_href(url, alternate, status.other) + url)
+        lines = markdown.split("\n")
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+        markdown = "\n".join(lines[:at] + ["", notice, ""] + lines[at:])
+    return f"{markdown}\n\n{cite}\n"

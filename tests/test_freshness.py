@@ -1,0 +1,139 @@
+"""Translation freshness: pages record the revision they were synced at; a page whose counterpart
+changed since is reported by the check and bannered on the site; without git, the check says why."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import LANGS, ROOT, copy_repo, page_path, run_docs, soup, source_pages
+from macros import freshness
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+SCRIPT = ROOT / "scripts" / "translation_status.py"
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.org",
+                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True, text=True)
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def states(repo: Path) -> dict[str, str]:
+    return {f"{s.lang}/{s.page}": s.state for s in freshness.statuses(repo)}
+
+
+def check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository with one page in both languages, synced at its first commit."""
+    root = tmp_path / "repo"
+    for lang, text in (("zh", "# 标题\n\n第一段。\n"), ("en", "# Title\n\nFirst paragraph.\n")):
+        (root / "docs" / lang).mkdir(parents=True)
+        (root / "docs" / lang / "page.md").write_text(text, encoding="utf-8")
+    git(root, "init", "-q")
+    commit_all(root, "pages")
+    revision, synced, problems = freshness.sync(root, ["page"])
+    assert synced == ["page.md"] and not problems
+    commit_all(root, "sync")
+    return root
+
+
+def test_front_matter_is_written_and_read_back() -> None:
+    page = "# Title\n\nBody with --- inside.\n"
+    stamped = freshness.with_revision(page, "abc123")
+    assert freshness.split_front_matter(stamped) == ({"synced_with": "abc123"}, "\n" + page)
+    restamped = freshness.with_revision("---\ntitle: x\nsynced_with: \"old\"\n---\n" + page, "0123456789")
+    assert freshness.split_front_matter(restamped) == ({"title": "x", "synced_with": "0123456789"}, page)
+
+
+@needs_git
+def test_a_page_is_behind_when_only_its_counterpart_changed(repo: Path) -> None:
+    assert states(repo) == {"zh/page.md": "current", "en/page.md": "current"}
+    en = repo / "docs" / "en" / "page.md"
+    en.write_text(en.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    commit_all(repo, "Expand the English page")
+    assert states(repo) == {"zh/page.md": "behind", "en/page.md": "current"}
+    [zh_status] = [s for s in freshness.statuses(repo) if s.lang == "zh"]
+    assert len(zh_status.commits) == 1 and zh_status.commits[0].endswith("Expand the English page")
+    result = check("--root", str(repo))
+    assert result.returncode == 1
+    assert result.stdout.startswith("docs/zh/page.md: behind: docs/en/page.md changed since")
+    zh = repo / "docs" / "zh" / "page.md"
+    zh.write_text(zh.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    commit_all(repo, "Translate the new paragraph")
+    assert states(repo) == {"zh/page.md": "both-changed", "en/page.md": "both-changed"}
+    result = check("--root", str(repo), "sync", "--all")
+    assert result.returncode == 0, result.stderr
+    commit_all(repo, "sync")
+    assert states(repo) == {"zh/page.md": "current", "en/page.md": "current"}
+    assert check("--root", str(repo)).returncode == 0
+
+
+@needs_git
+def test_sync_refuses_text_that_is_not_committed(repo: Path) -> None:
+    zh = repo / "docs" / "zh" / "page.md"
+    before = zh.read_text(encoding="utf-8") + "\n未提交。\n"
+    zh.write_text(before, encoding="utf-8")
+    _, synced, problems = freshness.sync(repo, ["page"])
+    assert synced == [] and problems == ["docs/zh/page.md: has changes not committed yet; commit them, then sync"]
+    assert zh.read_text(encoding="utf-8") == before
+
+
+def test_without_git_or_history_the_check_says_why(tmp_path: Path) -> None:
+    no_git = check(env={**os.environ, "PATH": str(tmp_path)})
+    assert no_git.returncode == 2 and "git is not installed" in no_git.stderr
+    if shutil.which("git"):
+        no_history = check("--root", str(tmp_path))
+        assert no_history.returncode == 2 and "not inside a git work tree" in no_history.stderr
+
+
+def test_every_page_records_the_revision_it_was_synced_at() -> None:
+    for lang in LANGS:
+        for page in source_pages(lang):
+            meta, _ = freshness.split_front_matter((ROOT / "docs" / lang / f"{page}.md").read_text(encoding="utf-8"))
+            assert meta.get("synced_with"), f"docs/{lang}/{page}.md records no synced_with"
+
+
+@needs_git
+def test_a_translation_behind_is_bannered_on_the_site(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    git(repo, "init", "-q")
+    commit_all(repo, "copy")
+    assert check("--root", str(repo), "sync", "--all").returncode == 0
+    commit_all(repo, "sync")
+    en = repo / "docs" / "en" / "vit.md"
+    en.write_text(en.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    commit_all(repo, "Change the English ViT page")
+    result = run_docs("build", "-d", str(tmp_path / "site"), cwd=repo)
+    assert result.returncode == 0, result.stderr
+    zh_vit = page_path(tmp_path / "site", "zh", "vit")
+    banner = soup(zh_vit).select_one("article .vlm-translation-behind")
+    assert banner is not None and banner.has_attr("data-search-exclude")
+    from test_site import local_target
+    assert local_target(tmp_path / "site", zh_vit, banner.a["href"])[0] == page_path(tmp_path / "site", "en", "vit")
+    for lang, page in (("en", "vit"), ("zh", "index"), ("zh", "architecture")):
+        assert not soup(page_path(tmp_path / "site", lang, page)).select(".vlm-translation-behind"), f"{lang}/{page}"
+
+
+def test_the_site_banners_exactly_the_pages_behind(site: Path) -> None:
+    try:
+        behind = {(s.lang, s.page[:-3]) for s in freshness.statuses(ROOT) if s.state == "behind"}
+    except freshness.GitUnavailable:
+        behind = set()
+    for lang in LANGS:
+        for page in source_pages(lang):
+            bannered = bool(soup(page_path(site, lang, page)).select(".vlm-translation-behind"))
+            assert bannered == ((lang, page) in behind), f"{lang}/{page}"
