@@ -56,3 +56,14 @@ def source_pages(lang: str) -> list[str]:
     """Page names ('index', 'vit', ...) written in docs/<lang>/."""
     return sorted(p.relative_to(ROOT / "docs" / lang).with_suffix("").as_posix()
                   for p in (ROOT / "docs" / lang).rglob("*.md"))
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write each `relative path: text or bytes` under `root`, creating folders."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")

@@ -27,7 +27,7 @@ from typing import Iterator
 
 import pytest
 
-from helpers import ROOT, copy_repo, run_docs, soup
+from helpers import ROOT, copy_repo, run_docs, soup, write_files
 from test_data_loader import BENCHMARK, GLOSSARY, MODEL, line_of, replace
 
 M, B, G = "data/models/demo.yaml", "data/benchmarks/demo-bench.yaml", "data/glossary.yaml"
@@ -177,18 +177,8 @@ def minimal_repo(target: Path, files: dict[str, str | bytes], with_code: bool = 
     for collection in ("models", "benchmarks"):
         (target / "data" / collection).mkdir()
         shutil.copy2(ROOT / "data" / collection / "_template.yaml", target / "data" / collection)
-    write(target, {M: MODEL, B: BENCHMARK, G: GLOSSARY, **files})
+    write_files(target, {M: MODEL, B: BENCHMARK, G: GLOSSARY, **files})
     return target
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def messages(output: str) -> list[dict[str, str]]:
@@ -299,7 +289,7 @@ def broken_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     placed: dict[str, Case] = {}
     for number, item in enumerate((c for c in CASES if c.name in BUILD_SAMPLE), 1):
         path, content = renamed(item, number)
-        write(repo, {path: content})
+        write_files(repo, {path: content})
         placed[path] = item
     assert len(placed) == len(BUILD_SAMPLE)
     return repo, placed
@@ -380,7 +370,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = copy_repo(tmp_path_factory.mktemp("hostile") / "repo")
     entry = {**yaml.safe_load(MODEL), "id": "hostile-model", "year": 2030, **HOSTILE_MODEL}
     bench_entry = {**yaml.safe_load(BENCHMARK), "id": "hostile-bench", "year": 2030, **HOSTILE_BENCH}
-    write(repo, {"data/models/hostile-model.yaml": yaml.safe_dump(entry, allow_unicode=True, sort_keys=False),
+    write_files(repo, {"data/models/hostile-model.yaml": yaml.safe_dump(entry, allow_unicode=True, sort_keys=False),
                  "data/benchmarks/hostile-bench.yaml": yaml.safe_dump(bench_entry, allow_unicode=True,
                                                                       sort_keys=False)})
     for lang in ("zh", "en"):

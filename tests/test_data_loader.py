@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, write_files
 from macros.catalog import load_catalog
 from macros.yaml_source import DataError, DataErrors
 
@@ -77,13 +77,7 @@ def make_root(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     defaults: dict[str, str | bytes] = {"data/models/demo.yaml": MODEL,
                                         "data/benchmarks/demo-bench.yaml": BENCHMARK,
                                         "data/glossary.yaml": GLOSSARY}
-    for name, content in {**defaults, **files}.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(root, {**defaults, **files})
     return root
 
 
