@@ -91,31 +91,6 @@ def all_pages(site: Path) -> list[Path]:
     return [p for lang in LANGS for p in html_pages(site, lang) if p.name != "404.html"]
 
 
-def test_internal_links_and_anchors_resolve(site: Path) -> None:
-    broken = []
-    ids: dict[Path, set[str]] = {}
-    for page in all_pages(site):
-        document = soup(page)
-        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
-            for element in document.find_all(tag):
-                url = element.get(attr)
-                if not url or url.startswith(("mailto:", "javascript:")):
-                    continue
-                target = local_target(site, page, url)
-                if target is None:
-                    continue
-                path, fragment = target
-                if not path.exists():
-                    broken.append(f"{page.relative_to(site)}: {url} -> missing {path}")
-                    continue
-                if fragment and path.suffix == ".html":
-                    if path not in ids:
-                        ids[path] = {e["id"] for e in soup(path).find_all(id=True)}
-                    if fragment not in ids[path]:
-                        broken.append(f"{page.relative_to(site)}: {url} -> no #{fragment}")
-    assert not broken, "\n".join(broken[:30])
-
-
 def test_language_selector_links_the_same_page(site: Path) -> None:
     for lang, other in (("zh", "en"), ("en", "zh")):
         for page in PAGES:
