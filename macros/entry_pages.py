@@ -23,6 +23,7 @@ Entry = dict[str, Any]
 CHAPTERS = {"models": "architecture.md", "benchmarks": "benchmarks.md"}
 ROW_PREFIX = {"models": "model", "benchmarks": "benchmark"}
 SECTIONS = ("details", "corrections", "links", "bibtex", "related")
+MAX_PEERS = 12
 MODEL_FIELDS = ("year", "organization", "architecture_type", "paradigm", "vision_encoder", "llm_backbone",
                 "connector", "parameters", "training_data", "open_weights")
 BENCHMARK_FIELDS = ("year", "kind", "category", "domain", "metric", "annotation", "size_k")
@@ -136,15 +137,24 @@ def _link_list(lang: str, key: str, entries: Sequence[Entry]) -> str:
     return f'<p><strong>{t(lang, key)}</strong>{colon}{links}</p>' if entries else ""
 
 
+def nearest_peers(entry: Entry, peers: Sequence[Entry]) -> list[Entry]:
+    """At most MAX_PEERS peers, closest in year first: without a bound every page lists every
+    peer, and the site's size grows with the square of the data (measured in bench/)."""
+    ranked = sorted(peers, key=lambda e: (abs(e["year"] - entry["year"]), e["name"].casefold()))
+    return ranked[:MAX_PEERS]
+
+
 def _related(collection: str, entry: Entry, catalog: Sequence[Entry], lang: str) -> str:
     others = [e for e in catalog if e["id"] != entry["id"]]
     if collection == "models":
         by_id = {e["id"]: e for e in catalog}
         groups = [("entry.based_on", [by_id[p] for p in entry.get("based_on", []) if p in by_id]),
                   ("entry.successors", [e for e in others if entry["id"] in e.get("based_on", [])]),
-                  ("entry.same_connector", [e for e in others if e["connector"] == entry["connector"]])]
+                  ("entry.same_connector",
+                   nearest_peers(entry, [e for e in others if e["connector"] == entry["connector"]]))]
     else:
-        groups = [("entry.same_category", [e for e in others if e["category"] == entry["category"]])]
+        groups = [("entry.same_category",
+                   nearest_peers(entry, [e for e in others if e["category"] == entry["category"]]))]
     parts = [_link_list(lang, key, entries) for key, entries in groups]
     return "\n\n".join(p for p in parts if p) or f'<p>{t(lang, "entry.no_related")}</p>'
 
