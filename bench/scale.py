@@ -19,10 +19,8 @@ class ScalePoint:
     seconds: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
-    steps: dict[int, list[float]] = field(default_factory=dict)
     pages: int = 0
     table_page_kb: float = 0.0  # the Chinese model-table page (architecture), uncompressed
-    timed_out: bool = False
 
     @property
     def median(self) -> float:
@@ -36,22 +34,18 @@ def prepare(workdir: Path, factor: int, source: Path) -> tuple[Path, dict[str, i
 
 
 def measure(copy: Path, factor: int, counts: dict[str, int], runs: int, timeout: float) -> ScalePoint:
-    """`runs` cold builds (fewer when one exceeds `timeout`, which then counts as timed out)."""
+    """`runs` cold builds; none recorded once one exceeds `timeout` (it is stopped)."""
     point = ScalePoint(factor, counts)
     site = copy / "site"
     for _ in range(runs):
-        run, steps = real_build(copy, site, timeout)
+        run, _ = real_build(copy, site, timeout)
         if run.returncode != 0:
-            point.timed_out = True
-            break
+            return ScalePoint(factor, counts)  # stopped: its site is incomplete
         point.seconds.append(run.seconds)
         point.cpu.append(run.cpu)
         point.peak_mb.append(run.peak_mb)
-        for step, value in steps.items():
-            point.steps.setdefault(step, []).append(value)
-    if point.seconds:
-        point.pages = sum(1 for _ in site.rglob("*.html"))
-        point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
+    point.pages = sum(1 for _ in site.rglob("*.html"))
+    point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
     return point
 
 
