@@ -37,7 +37,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):  # type: ignore[override]
         path = Path(self.translate_path(self.path))
-        if path.is_dir():
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
             path = path / "index.html"
         if (path.suffix not in COMPRESSED or not path.is_file()
                 or "gzip" not in self.headers.get("Accept-Encoding", "")):

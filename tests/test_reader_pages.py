@@ -107,6 +107,12 @@ def site_paths(site: Path) -> list[str]:
     return paths
 
 
+def chapter_paths(lang: str) -> set[str]:
+    """URL paths of the chapters written in docs/<lang>/."""
+    prefix = f"/{LANGS[lang]}/" if LANGS[lang] else "/"
+    return {prefix + ("" if page == "index" else f"{page}/") for page in source_pages(lang)}
+
+
 def markup_features(html: str) -> set[str]:
     """Heading ids, element names and classes inside a page's article."""
     article = html[html.find("<article"):html.find("</article>")]
@@ -117,8 +123,7 @@ def markup_features(html: str) -> set[str]:
 
 def axe_paths(site: Path, paths: list[str]) -> set[str]:
     """Every chapter, and per language and collection of generated pages a covering few (greedy)."""
-    chapters = {"/" + (f"{lang}/" if lang != "zh" else "") + ("" if page == "index" else f"{page}/")
-                for lang in LANGS for page in source_pages(lang)}
+    chapters = set().union(*(chapter_paths(lang) for lang in LANGS))
     groups: dict[str, dict[str, set[str]]] = {}
     for path in set(paths) - chapters:
         group = path.rsplit("/", 2)[0]  # /en/models, /benchmarks, ...
@@ -207,9 +212,7 @@ def test_every_page_of_both_languages_is_visited(visits: dict[str, Visit]) -> No
     assert len(english) >= len(source_pages("en")) and len(pages) == 2 * len(english)
     audited = {path for path in pages if visits[path].axe}
     for lang in LANGS:
-        chapters = {"/" + (f"{lang}/" if lang != "zh" else "") + ("" if p == "index" else f"{p}/")
-                    for p in source_pages(lang)}
-        assert chapters <= audited, f"axe skipped chapters: {chapters - audited}"
+        assert chapter_paths(lang) <= audited, f"axe skipped chapters: {chapter_paths(lang) - audited}"
     generated = {path.rsplit("/", 2)[0] for path in pages} - {""}
     assert all(any(path.startswith(group + "/") for path in audited) for group in generated)
 

@@ -43,7 +43,7 @@
     return node;
   }
 
-  /* Sorting. Tablesort compares (a, b) the other way round: a positive result puts a after b. */
+  /* Columns without a sort method of their own sort as text, in the page language's order. */
   function makeSortable(table) {
     table.querySelectorAll("thead th").forEach(function (th) {
       if (!th.hasAttribute("data-sort-method")) th.setAttribute("data-sort-method", "vlm-text");
@@ -242,6 +242,7 @@
     if (firstNamed && !location.hash) firstNamed.scrollIntoView();
   }
 
+  /* Tablesort's comparators run the other way round (positive when a comes first); it then reverses. */
   if (typeof Tablesort !== "undefined") {
     Tablesort.extend("vlm-text", function () { return false; }, function (a, b) { return collator.compare(b, a); });
   }
