@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:  # MkDocs puts only this file's folder on the path
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
-from macros.catalog import load_catalog  # noqa: E402
+from macros.catalog import COLLECTIONS, load_catalog  # noqa: E402
 from macros.entry_pages import page_markdown, src_uri  # noqa: E402
 from macros.i18n import check_language  # noqa: E402
 from macros.site_env import page_language, repository_root  # noqa: E402
@@ -27,7 +27,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Append one page per entry, outside the navigation (tables, figures and search lead to them)."""
     lang = check_language(page_language(config))
     catalog = load_catalog(repository_root(config))
-    for collection in ("models", "benchmarks"):
+    for collection in COLLECTIONS:
         entries = catalog.entries(collection)
         for entry in entries:
             content = page_markdown(collection, entry, entries, lang, config.site_url or "", config.repo_url or "")

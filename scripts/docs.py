@@ -69,14 +69,25 @@ def check_data(github: bool) -> int:
     return 0
 
 
+def build_language(lang: Language, target: Path, *, strict: bool, dirty: bool = False) -> None:
+    """Build one language in this process, with the plugin start-up and shut-down `mkdocs` runs."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(lang.config), site_dir=str(target), strict=strict)
+    config.plugins.on_startup(command="build", dirty=dirty)
+    try:
+        mkdocs_build(config, dirty=dirty)
+    finally:
+        config.plugins.on_shutdown()
+
+
 def build(site_dir: Path) -> int:
     """Strict build of every language, in order, with a progress line per step.
 
     One process builds them all, as `mkdocs build --strict` would each: the data is validated once
     (macros.catalog keeps it) and jieba loads its dictionary once (bench/RESULTS.md has the numbers).
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     if check_data(github=os.environ.get("GITHUB_ACTIONS") == "true") != 0:
@@ -88,12 +99,7 @@ def build(site_dir: Path) -> int:
         print(f"[{step}/{total}] {lang.name}: {lang.docs.relative_to(ROOT)} -> {target}", flush=True)
         started = time.perf_counter()
         try:
-            config = load_config(config_file=str(lang.config), site_dir=str(target), strict=True)
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                mkdocs_build(config)
-            finally:
-                config.plugins.on_shutdown()
+            build_language(lang, target, strict=True)
         except (MkDocsException, SystemExit) as exc:  # mkdocs-macros exits on a failing macro
             reason = exc.format_message() if isinstance(exc, MkDocsException) else f"exit {exc.code}"
             print(f"[{step}/{total}] {lang.name}: build failed ({reason})", file=sys.stderr)
@@ -121,14 +127,10 @@ class Rebuilder:
         return {path: path.stat().st_mtime for path in files}
 
     def build(self, lang: Language, dirty: bool) -> None:
-        from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.config import load_config
-
         started = time.perf_counter()
         # Not strict while serving: a dirty rebuild warns about the other language's files in its
         # folder, and a half-written page should not stop the preview. `make build` stays strict.
-        config = load_config(config_file=str(lang.config), site_dir=str(self.site_dir / lang.subdir), strict=False)
-        mkdocs_build(config, dirty=dirty)
+        build_language(lang, self.site_dir / lang.subdir, strict=False, dirty=dirty)
         print(f"{lang.name}: built{' (changed pages only)' if dirty else ''} in "
               f"{time.perf_counter() - started:.2f} s", flush=True)
 
