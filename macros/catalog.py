@@ -2,27 +2,50 @@
 
 `load_catalog(root)` reads `data/models/*.yaml`, `data/benchmarks/*.yaml` and
 `data/glossary.yaml`, validates them against the JSON Schemas in `data/schema/`, checks
-what a schema cannot (id equals file name, ids unique, `based_on` points to a model) and
-returns a `Catalog`. Any problem raises `DataErrors` with one `file:line:col: field: message`
-line per problem.
+what a schema cannot (id equals file name, ids unique across models and benchmarks and not
+reserved, `based_on` points to a model without going in a circle, abbreviations unique and not
+common words, no invisible or control characters, every text visible, every number finite) and
+returns a `Catalog`. Every file in the data folders is accounted for: a link, pipe, subfolder,
+hidden or misnamed file is reported, never read through or skipped. Any problem raises
+`DataErrors` with one `file:line:col: field: message` line per problem.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 
-from macros.yaml_source import MAX_BYTES, WHOLE_FILE, DataError, DataErrors, Document, read_document
+from macros.yaml_source import (WHOLE_FILE, DataError, DataErrors, Document, char_name, file_kind, not_regular,
+                                read_bytes, read_document)
 
 COLLECTIONS = ("models", "benchmarks")
+TEMPLATE = "_template.yaml"  # the file contributors copy; the only data-folder file that is not an entry
+# Ids that would collide with a path or anchor the site already has: an entry's page is <collection>/<id>.md,
+# and its table row is anchored #model-<id> or #benchmark-<id> on a chapter that has headings of its own.
+RESERVED_IDS = {
+    "index": "models/index.md or benchmarks/index.md would become the folder's index page",
+    "table": "#model-table is a heading of the architecture chapter",
+    "lineage": "#model-lineage is a heading of the architecture chapter",
+    "categories": "#benchmark-categories is a heading of the benchmarks chapter",
+    "saturation": "#benchmark-saturation is a heading of the benchmarks chapter",
+    "tables": "#benchmark-tables is a heading of the benchmarks chapter",
+}
+# Bidi embeddings, overrides and isolates make text read differently from what it is: refused everywhere.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# An abbreviation is marked up wherever it occurs on any page (Markdown's abbr extension, case-sensitive): besides
+# the schema's rule (two or more capitals or digits) it must not be a common word written in capitals.
+COMMON_WORDS = frozenset("""a am an and any are as at be but by can do for go has he her his if in is it its me
+    my no not of off on one or our out she so the to up us was we who you""".split())
 # Fields whose text in `_template.yaml` is an example that no real entry may keep unchanged.
 EXAMPLE_FIELDS = ("name", "paper", "papers", "project", "summary", "connector_detail", "note", "corrections")
 SCHEMA_FILES = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json",
@@ -80,16 +103,52 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
     return {**target, **rest} if not set(target) & set(rest) else {**rest, "allOf": [target]}
 
 
-def _validator(schema_path: Path) -> Validator:
-    return _compiled(schema_path.read_text(encoding="utf-8"))
+def _validator(schema_path: Path, display: str | None = None) -> Validator:
+    """The validator of a schema file; DataErrors naming the file if it is missing, not JSON or not a schema."""
+    return _compiled(read_bytes(schema_path, display or schema_path.name), display or schema_path.name)
 
 
 @lru_cache(maxsize=None)
-def _compiled(schema_text: str) -> Validator:
-    """Keyed by the schema's text, so that a schema edited while serving takes effect."""
-    schema = json.loads(schema_text)
-    Draft202012Validator.check_schema(schema)
+def _compiled(schema_bytes: bytes, display: str) -> Validator:
+    """Keyed by the schema's content, so that a schema edited while serving takes effect."""
+    def fail(line: int, column: int, message: str) -> DataErrors:
+        return DataErrors([DataError(display, line, column, WHOLE_FILE, message)])
+
+    try:
+        schema = json.loads(schema_bytes.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise fail(1, 1, f"is not UTF-8 text ({exc.reason}); a schema is a JSON file") from None
+    except json.JSONDecodeError as exc:
+        raise fail(exc.lineno, exc.colno, f"is not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise fail(1, 1, "is nested too deeply to be a schema") from None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except RecursionError:
+        raise fail(1, 1, "is nested too deeply to be a schema") from None
+    except SchemaError as exc:
+        where = "/".join(map(str, exc.absolute_path)) or "the top level"
+        raise fail(1, 1, f"is not a valid JSON Schema (draft 2020-12): {exc.message} (at {where})") from None
+    if not isinstance(schema, dict):
+        raise fail(1, 1, "is not a JSON object; a schema here is an object with type, properties and $defs")
+    defs = schema.get("$defs", {})
+    broken = [ref for ref in _refs(schema) if ref != "#" and not (ref.startswith("#/$defs/") and ref[8:] in defs)]
+    if broken:
+        raise fail(1, 1, f"has \"$ref\": {json.dumps(broken[0])}, which points at nothing; "
+                         "a reference must be #/$defs/<name> of this file")
     return Validator(schema)
+
+
+def _refs(node: Any) -> Iterable[str]:
+    """Every `$ref` in a schema (a schema that passes the meta-schema can still point at nothing)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
 
 
 _loaded: dict[Path, tuple[str, Catalog]] = {}
@@ -110,31 +169,51 @@ def load_catalog(root: Path) -> Catalog:
 
 
 def _fingerprint(data_dir: Path) -> str:
-    """A digest of every file under data/: names and contents (size and time for an oversized file)."""
+    """A digest of everything under data/: names, kinds and contents. Like the loader, it opens only regular
+    files, never through a link (a link, pipe or device counts by its kind), and reads none past the size limit."""
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(data_dir.rglob("*")):
+    for path in _tree(data_dir):
         try:
-            info = path.stat()
-            if not S_ISREG(info.st_mode):
-                continue
-            content = path.read_bytes() if info.st_size <= MAX_BYTES else f"{info.st_size}:{info.st_mtime_ns}".encode()
-        except OSError as exc:  # the loader reports the file in its own words
-            content = repr(exc).encode()
-        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + content + b"\0")
+            kind = file_kind(os.lstat(path).st_mode)
+            content = kind.encode() if kind else read_bytes(path, "")
+        except (OSError, DataErrors) as exc:  # the loader reports the file in its own words
+            content = str(exc).encode()
+        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8", "surrogateescape") + b"\0" + content + b"\0")
     return digest.hexdigest()
+
+
+def _tree(folder: Path) -> list[Path]:
+    """Every path under `folder`, sorted, without entering a linked folder."""
+    paths: list[Path] = []
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    paths.append(Path(entry.path))
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+        except OSError:
+            continue  # not a folder, or unreadable: the loader says which
+    return sorted(paths)
 
 
 def _read_catalog(root: Path) -> Catalog:
     """Read and validate every data file, without the cache."""
     data_dir = root / "data"
     errors: list[DataError] = []
-    loaded: dict[str, list[dict[str, Any]]] = {}
+    loaded: dict[str, list[dict[str, Any]]] = {collection: [] for collection in COLLECTIONS}
     documents: dict[str, Document] = {}
-    for collection in COLLECTIONS:
-        validator = _validator(data_dir / "schema" / SCHEMA_FILES[collection])
-        loaded[collection] = _load_collection(root, data_dir / collection, validator, errors, documents)
-    glossary_validator = _validator(data_dir / "schema" / SCHEMA_FILES["glossary"])
-    glossary = _load_single(root, data_dir / "glossary.yaml", glossary_validator, errors)
+    glossary = None
+    if _folder_ok(root, data_dir, errors) and _folder_ok(root, data_dir / "schema", errors):
+        first_file_of_id: dict[str, str] = {}
+        for collection in COLLECTIONS:
+            validator = _schema(root, collection, errors)
+            if validator and _folder_ok(root, data_dir / collection, errors):
+                loaded[collection] = _load_collection(root, data_dir / collection, validator, errors, documents,
+                                                      first_file_of_id)
+        validator = _schema(root, "glossary", errors)
+        glossary = _load_single(root, data_dir / "glossary.yaml", validator, errors) if validator else None
     errors.extend(_check_lineage(loaded["models"], documents))
     if errors:
         raise DataErrors(errors)
@@ -156,43 +235,99 @@ def _display(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _load_collection(root: Path, folder: Path, validator: Validator,
-                     errors: list[DataError], documents: dict[str, Document]) -> list[dict[str, Any]]:
+def _folder_ok(root: Path, folder: Path, errors: list[DataError]) -> bool:
+    """Whether `folder` is a real folder (not a link to one elsewhere); if not, say so in `errors`."""
+    try:
+        kind = file_kind(os.lstat(folder).st_mode)
+    except OSError:
+        kind = "missing"
+    if kind == "a folder":
+        return True
+    problem = "folder is missing" if kind == "missing" else f"is {kind}; expected a folder in the repository"
+    errors.append(DataError(_display(root, folder), 1, 1, WHOLE_FILE, problem))
+    return False
+
+
+def _schema(root: Path, name: str, errors: list[DataError]) -> Validator | None:
+    path = root / "data" / "schema" / SCHEMA_FILES[name]
+    try:
+        return _validator(path, _display(root, path))
+    except DataErrors as exc:
+        errors.extend(exc.errors)
+        return None
+
+
+def _load_collection(root: Path, folder: Path, validator: Validator, errors: list[DataError],
+                     documents: dict[str, Document], first_file_of_id: dict[str, str]) -> list[dict[str, Any]]:
+    """Every entry of one data folder; every other thing in the folder is reported, none skipped in silence."""
     entries: list[dict[str, Any]] = []
-    first_file_of_id: dict[str, str] = {}
-    if not folder.is_dir():
-        errors.append(DataError(_display(root, folder), 1, 1, WHOLE_FILE, "folder is missing"))
-        return entries
-    examples = _template_examples(folder / "_template.yaml")
-    for path in sorted(folder.iterdir()):
-        display = _display(root, path)
-        if path.name.startswith((".", "_")) or path.is_dir():
+    examples = _template_examples(folder / TEMPLATE)
+    with os.scandir(folder) as listing:
+        found = sorted(listing, key=lambda item: item.name)
+    for item in found:
+        path, display = Path(item.path), _display(root, Path(item.path))
+        if item.is_dir(follow_symlinks=False):
+            errors.extend(_nested(root, path, _display(root, folder)))
             continue
-        if path.suffix != ".yaml":
-            errors.append(DataError(display, 1, 1, WHOLE_FILE, "unexpected file; data files end in .yaml"))
+        problem = _listing_problem(item)
+        if problem:
+            errors.append(DataError(display, 1, 1, WHOLE_FILE, problem))
+            continue
+        if item.name == TEMPLATE:
             continue
         document = _read(path, display, errors)
         if document is None:
             continue
-        problems = list(_schema_errors(document, validator))
-        entry = document.data
-        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        problems = _problems(document, validator)
+        entry_id = document.data.get("id")
         if isinstance(entry_id, str):
-            line, column = document.locate(["id"])
-            if entry_id != path.stem:
-                problems.append(DataError(display, line, column, "id",
-                                          f"'{entry_id}' must equal the file name '{path.stem}'"))
-            if entry_id in first_file_of_id:
-                problems.append(DataError(display, line, column, "id",
-                                          f"duplicate id '{entry_id}' (also in {first_file_of_id[entry_id]})"))
-            first_file_of_id.setdefault(entry_id, display)
+            problems += _id_problems(document, entry_id, path.stem, first_file_of_id)
         problems += _unchanged_examples(document, examples)
         if problems:
             errors.extend(problems)
         else:
             documents[display] = document
-            entries.append({**entry, "_file": display})
+            entries.append({**document.data, "_file": display})
     return entries
+
+
+def _listing_problem(item: os.DirEntry[str]) -> str | None:
+    """Why a file in a data folder is not an entry to read (None if it is one, or the template)."""
+    kind = file_kind(item.stat(follow_symlinks=False).st_mode)
+    if kind:
+        return not_regular(kind)
+    if item.name.startswith("."):
+        return "hidden file; a data file is named <id>.yaml, without a leading dot"
+    if item.name.startswith("_") and item.name != TEMPLATE:
+        return f"only {TEMPLATE} may start with '_'; name a data file <id>.yaml, or delete this one"
+    if not item.name.endswith(".yaml"):
+        return "unexpected file; data files end in .yaml"
+    return None
+
+
+def _nested(root: Path, folder: Path, parent: str) -> Iterable[DataError]:
+    """A subfolder is not read: report each file in it (or the folder itself when it holds none)."""
+    paths = _tree(folder)
+    files = [path for path in paths if file_kind(os.lstat(path).st_mode) != "a folder"]
+    where = f"data files sit directly in {parent}, subfolders are not read"
+    for path in files:
+        yield DataError(_display(root, path), 1, 1, WHOLE_FILE, f"is inside a subfolder; {where}")
+    if not files:
+        yield DataError(_display(root, folder), 1, 1, WHOLE_FILE, f"is a folder; {where}")
+
+
+def _id_problems(document: Document, entry_id: str, stem: str, first_file_of_id: dict[str, str]) -> list[DataError]:
+    """The id must be the file name, unique across models and benchmarks, and not reserved."""
+    problems = []
+    if entry_id != stem:
+        problems.append(f"'{entry_id}' must equal the file name '{stem}'")
+    if entry_id in first_file_of_id:
+        problems.append(f"duplicate id '{entry_id}' (also in {first_file_of_id[entry_id]}); models and benchmarks "
+                        "share page anchors and BibTeX keys, so every id must be unique across both")
+    if entry_id in RESERVED_IDS:
+        problems.append(f"'{entry_id}' is reserved ({RESERVED_IDS[entry_id]}); choose another id")
+    first_file_of_id.setdefault(entry_id, document.path)
+    return [DataError(document.path, *document.locate(["id"]), "id", problem) for problem in problems]
 
 
 def _example_texts(entry: Any) -> Iterable[tuple[list[Any], str]]:
@@ -220,10 +355,10 @@ def _example_texts(entry: Any) -> Iterable[tuple[list[Any], str]]:
 def _template_examples(path: Path) -> set[str]:
     """The example texts of a folder's `_template.yaml` (none if it is missing or unreadable)."""
     try:
-        document = read_document(path, path.name) if path.is_file() else None
+        document = read_document(path, path.name)
     except DataErrors:
         return set()
-    return {text for _, text in _example_texts(document.data)} if document else set()
+    return {text for _, text in _example_texts(document.data)}
 
 
 def _unchanged_examples(document: Document, examples: set[str]) -> Iterable[DataError]:
@@ -238,24 +373,51 @@ def _unchanged_examples(document: Document, examples: set[str]) -> Iterable[Data
 def _load_single(root: Path, path: Path, validator: Validator,
                  errors: list[DataError]) -> dict[str, Any] | None:
     display = _display(root, path)
-    if not path.is_file():
-        errors.append(DataError(display, 1, 1, WHOLE_FILE, "file is missing"))
-        return None
     document = _read(path, display, errors)
     if document is None:
         return None
-    problems = list(_schema_errors(document, validator))
-    terms = document.data.get("terms", []) if isinstance(document.data, dict) else []
-    seen: set[str] = set()
-    for index, term in enumerate(terms if isinstance(terms, list) else []):
-        term_id = term.get("id") if isinstance(term, dict) else None
-        if isinstance(term_id, str) and term_id in seen:
-            line, column = document.locate(["terms", index, "id"])
-            problems.append(DataError(display, line, column, f"terms[{index}].id", f"duplicate id '{term_id}'"))
-        if isinstance(term_id, str):
-            seen.add(term_id)
+    problems = _problems(document, validator)
+    terms = document.data.get("terms", [])
+    if isinstance(terms, list):
+        problems += _glossary_problems(document, terms)
     errors.extend(problems)
     return None if problems else document.data
+
+
+def _glossary_problems(document: Document, terms: list[Any]) -> list[DataError]:
+    """Term ids unique; abbreviations unique (also ignoring case) and not common words."""
+    problems: list[DataError] = []
+    ids: set[str] = set()
+    abbreviations: dict[str, tuple[str, str]] = {}  # casefolded -> (as written, term id)
+    for index, term in enumerate(terms):
+        if not isinstance(term, dict):
+            continue
+        term_id, abbr = term.get("id"), term.get("abbr")
+        if isinstance(term_id, str) and term_id in ids:
+            line, column = document.locate(["terms", index, "id"])
+            problems.append(DataError(document.path, line, column, f"terms[{index}].id", f"duplicate id '{term_id}'"))
+        if isinstance(term_id, str):
+            ids.add(term_id)
+        if not isinstance(abbr, str):
+            continue
+        problem = _abbreviation_problem(abbr, abbreviations)
+        if problem:
+            line, column = document.locate(["terms", index, "abbr"])
+            problems.append(DataError(document.path, line, column, f"terms[{index}].abbr", problem))
+        abbreviations.setdefault(abbr.casefold(), (abbr, str(term_id)))
+    return problems
+
+
+def _abbreviation_problem(abbr: str, earlier: dict[str, tuple[str, str]]) -> str | None:
+    """Each abbreviation is marked up wherever it occurs on any page: it must be unique and no common word."""
+    if abbr.casefold() in COMMON_WORDS:
+        return (f"'{abbr}' is a common English word; as an abbreviation it would be marked up in every sentence "
+                "that uses it")
+    if abbr.casefold() in earlier:
+        written, term_id = earlier[abbr.casefold()]
+        same = "this abbreviation" if written == abbr else f"'{written}', the same apart from case"
+        return f"term '{term_id}' already has {same}; each abbreviation must be unique, ignoring case"
+    return None
 
 
 def _read(path: Path, display: str, errors: list[DataError]) -> Document | None:
@@ -271,6 +433,64 @@ def _read(path: Path, display: str, errors: list[DataError]) -> Document | None:
                                 f"expected a mapping of fields at the top level, found {kind}"))
         return None
     return document
+
+
+def _problems(document: Document, validator: Validator) -> list[DataError]:
+    """What is wrong with the values of one file: the value rules first; the schema's errors where they say
+    nothing more (a `.nan` is also 'not greater than 0', an id ending in a newline also 'not an id')."""
+    problems = list(_value_problems(document))
+    places = {(problem.field, problem.line, problem.column) for problem in problems}
+    problems += [error for error in _schema_errors(document, validator)
+                 if (error.field, error.line, error.column) not in places]
+    return problems
+
+
+def _value_problems(document: Document) -> Iterable[DataError]:
+    """Text and numbers a schema cannot judge: invisible, control or bidi characters, text with nothing
+    visible, numbers that are not finite."""
+    pending: list[tuple[list[Any], Any]] = [([], document.data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(([*path, key], item) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend(([*path, index], item) for index, item in enumerate(value))
+        else:
+            problem = (_text_problem(value, _is_prose(path)) if isinstance(value, str)
+                       else _number_problem(value) if isinstance(value, float) else None)
+            if problem:
+                line, column = document.locate(path)
+                yield DataError(document.path, line, column, _field_name(path) or "(top level)", problem)
+
+
+def _is_prose(path: list[Any]) -> bool:
+    """The zh or en of a bilingual field (summary.en, corrections[0].note.zh) is prose that may hold line breaks;
+    every other text (name, id, organization, a glossary term's en and zh...) is one line of plain text."""
+    return len(path) >= 2 and isinstance(path[-2], str) and path[-1] in ("zh", "en")
+
+
+def _text_problem(text: str, prose: bool) -> str | None:
+    """Why `text` cannot be shown as it is: prose may hold line breaks; other text is one plain line."""
+    if not text.isprintable():  # only then can it hold a control, format or line-separator character
+        for char in text:
+            category = unicodedata.category(char)
+            if char in BIDI_CONTROLS or (category == "Cf" and not prose):
+                return f"contains {char_name(char)}, an invisible formatting character; delete it"
+            if category == "Cc" and not (prose and char == "\n"):
+                where = "in text" if prose else "in a one-line field"
+                return f"contains {char_name(char)}, a control character, which is not allowed {where}; delete it"
+            if category in ("Zl", "Zp") and not prose:
+                return f"contains {char_name(char)}; this field is one line of plain text, delete it"
+    if text and not any(unicodedata.category(char)[0] not in "CMZ" for char in text):
+        return "has no visible character (only spaces, invisible or combining characters); expected text"
+    return None
+
+
+def _number_problem(number: float) -> str | None:
+    if math.isfinite(number):
+        return None
+    written = ".nan" if math.isnan(number) else ".inf" if number > 0 else "-.inf"
+    return f"{written} is not a finite number; expected a number such as 1.5"
 
 
 def _schema_errors(document: Document, validator: Validator) -> Iterable[DataError]:
@@ -337,7 +557,7 @@ def _message(error: ValidationError) -> str:
         "maxLength": lambda: f"is {len(value)} characters long; at most {rule} allowed",
         "minItems": lambda: f"needs at least {rule} item{'s' if rule != 1 else ''}",
         "uniqueItems": lambda: f"{_shown(value)} lists an item twice",
-        "pattern": lambda: _pattern_message(value, rule),
+        "pattern": lambda: _pattern_message(value, error.schema),
     }
     if error.validator == "anyOf":
         options = [sub for sub in error.validator_value]
@@ -360,20 +580,81 @@ def _describe_option(option: dict[str, Any], error: ValidationError) -> str:
     return _type_names(option.get("type", "a value"))
 
 
-def _pattern_message(value: Any, rule: str) -> str:
-    if rule.startswith("^https?"):
-        return f"{_shown(value)} is not a valid URL; expected an address starting with http:// or https://"
-    if rule.startswith("^[a-z0-9]"):
-        return f"{_shown(value)} is not a valid id; expected lower-case letters, digits and single hyphens"
-    return f"{_shown(value)} does not match the expected pattern {rule}"
+def _pattern_message(value: Any, schema: dict[str, Any]) -> str:
+    """'... is not a valid id; expected ...': the schema's title and description name the rule."""
+    title, expected = schema.get("title"), schema.get("description")
+    if not title or not expected:
+        return f"{_shown(value)} does not match the expected pattern {schema['pattern']}"
+    reason = _url_reason(value) if title == "URL" and isinstance(value, str) else ""
+    return f"{_shown(value)} is not a valid {title}{reason}; expected {expected}"
+
+
+def _url_reason(url: str) -> str:
+    """What makes an address refused, when it is more than a wrong scheme."""
+    host = url.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in host:
+        return " (it has a user name or password before the host, which can make it look like another site)"
+    if not host.isascii():
+        return " (its host name is not ASCII: letters that look alike can pose as another site; use the xn-- form)"
+    if any(char.isspace() for char in url):
+        return " (it contains a space or line break)"
+    return ""
 
 
 def _check_lineage(models: list[dict[str, Any]], documents: dict[str, Document]) -> Iterable[DataError]:
+    """`based_on` names other models (not itself), and lineage never goes in a circle."""
     ids = {model["id"] for model in models}
+    circles = _circles({model["id"]: [p for p in model.get("based_on", []) if p in ids] for model in models})
     for model in models:
         for index, parent in enumerate(model.get("based_on", [])):
-            problem = ("a model cannot be based on itself" if parent == model["id"]
-                       else None if parent in ids else f"'{parent}' is not the id of a model in data/models")
-            if problem:
-                line, column = documents[model["_file"]].locate(["based_on", index])
-                yield DataError(model["_file"], line, column, f"based_on[{index}]", problem)
+            if parent == model["id"]:
+                problem = "a model cannot be based on itself"
+            elif parent not in ids:
+                problem = f"'{parent}' is not the id of a model in data/models"
+            elif circles.get(parent) is not None and circles.get(parent) is circles.get(model["id"]):
+                problem = (f"'{parent}' is itself based on this model, directly or through others (the circle: "
+                           f"{', '.join(circles[parent])}); lineage cannot go in a circle")
+            else:
+                continue
+            line, column = documents[model["_file"]].locate(["based_on", index])
+            yield DataError(model["_file"], line, column, f"based_on[{index}]", problem)
+
+
+def _circles(parents: dict[str, list[str]]) -> dict[str, list[str]]:
+    """For each model on a circle of `based_on` links, the (sorted) models of its circle: the strongly
+    connected components of more than one model (Tarjan's algorithm, iterative, linear)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: dict[str, list[str]] = {}
+    for start in parents:
+        if start in order:
+            continue
+        work = [(start, iter(parents[start]))]
+        order[start] = low[start] = len(order)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == order[node]:
+                    members = [stack.pop()]
+                    while members[-1] != node:
+                        members.append(stack.pop())
+                    on_stack.difference_update(members)
+                    if len(members) > 1:
+                        circle = sorted(members)
+                        circles.update((member, circle) for member in members)
+            elif child not in order:
+                order[child] = low[child] = len(order)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(parents[child])))
+            elif child in on_stack:
+                low[node] = min(low[node], order[child])
+    return circles

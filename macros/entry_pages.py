@@ -2,17 +2,21 @@
 
 Pure functions: an entry and the catalog in, the page's Markdown out; `macros/entry_hook.py`
 adds the pages to the build. Every value from data is HTML-escaped inside raw HTML blocks, so
-Markdown never interprets it, and the page opts out of macro rendering (`render_macros: false`),
-so Jinja in data stays text. Section headings carry fixed ASCII ids, the same in both languages.
+Markdown never interprets it. Data text never reaches a template engine, three times over: macros
+render only pages that opt in (`render_by_default: false`) and these pages opt out; their front
+matter must read back exactly as written (else MkDocs would silently drop it); and the finished
+page must hold no template syntax at all (`{{`, `{%`, `{#`: braces from data are written as
+character references). Section headings carry fixed ASCII ids, the same in both languages.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
+import re
 from typing import Any, Sequence
 
-from markupsafe import escape
+import yaml
+from mkdocs.utils.meta import get_data
 
 from macros import tables
 from macros.citation import entry_bibtex
@@ -28,6 +32,7 @@ MODEL_FIELDS = ("year", "organization", "architecture_type", "paradigm", "vision
                 "connector", "parameters", "training_data", "open_weights")
 BENCHMARK_FIELDS = ("year", "kind", "category", "domain", "metric", "annotation", "size_k")
 BREAK_ANYWHERE = "overflow-wrap:anywhere"  # a long address wraps instead of making the table scroll
+TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")  # what opens a Jinja expression, statement or comment
 
 
 def src_uri(collection: str, entry_id: str) -> str:
@@ -112,7 +117,7 @@ def _corrections(entry: Entry, lang: str) -> str:
 
 
 def _external(url: str, text: str) -> str:
-    return f'<li><a href="{tables.text(url)}">{escape(text)}</a></li>'
+    return f'<li><a href="{tables.text(url)}">{tables.text(text)}</a></li>'
 
 
 def _links(collection: str, entry: Entry, lang: str, repo_url: str) -> str:
@@ -167,10 +172,9 @@ def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry], lang:
     # The theme prints `title` and `description` unescaped, so they are escaped here.
     meta = {"title": str(tables.text(entry["name"])), "description": str(tables.text(entry["summary"][lang])),
             "render_macros": False}
-    front = "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items())
     kind = t(lang, f"entry.kind.{collection}")
     blocks = [
-        f"---\n{front}\n---",
+        front_matter(meta, src_uri(collection, entry["id"])),
         f'<h1>{tables.text(entry["name"])}</h1>',
         f'<p class="vlm-entry-kind">{kind} · {entry["year"]}</p>',
         f'<p class="vlm-entry-summary">{tables.text(entry["summary"][lang])}</p>',
@@ -178,7 +182,31 @@ def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry], lang:
         _heading(lang, "col.notes", "corrections"), _corrections(entry, lang),
         _heading(lang, "entry.links", "links"), _links(collection, entry, lang, repo_url),
         _heading(lang, "entry.bibtex", "bibtex"),
-        f'<pre class="vlm-entry-bibtex"><code>{escape(bib)}</code></pre>',
+        f'<pre class="vlm-entry-bibtex"><code>{tables.text(bib, fold=False)}</code></pre>',
         _heading(lang, "entry.related", "related"), _related(collection, entry, catalog, lang),
     ]
-    return "\n\n".join(blocks) + "\n"
+    return inert("\n\n".join(blocks) + "\n", src_uri(collection, entry["id"]))
+
+
+def front_matter(meta: dict[str, Any], where: str) -> str:
+    """`meta` as a YAML front matter block that MkDocs reads back exactly, or ValueError.
+
+    MkDocs drops a front matter it cannot parse without a word (`render_macros: false` with it).
+    """
+    block = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    text = f"---\n{block}---\n"
+    _, parsed = get_data(text + "\n")
+    if parsed != meta:
+        raise ValueError(f"generated page {where}: its front matter does not read back as written "
+                         f"({parsed!r} instead of {meta!r})")
+    return text.rstrip("\n")
+
+
+def inert(markdown: str, where: str) -> str:
+    """`markdown`, after checking that no template engine would find anything to run in it."""
+    found = TEMPLATE_SYNTAX.search(markdown)
+    if found:
+        line = markdown.count("\n", 0, found.start()) + 1
+        raise ValueError(f"generated page {where}, line {line}: holds template syntax {found.group()!r}; "
+                         "every value from data must go through macros.tables.text()")
+    return markdown

@@ -8,6 +8,23 @@ download only the rows a filter left visible.
 Fields follow the order of the JSON Schema (`data/schema/*.schema.json`), so a field added to
 the schema appears in every export without touching this module. The JSON carries
 `schema_version`: raise its major number when a field is renamed or removed.
+
+Every value comes from contributed YAML and is treated as hostile:
+
+- CSV formula injection (OWASP "CSV Injection"). A spreadsheet opening the CSV runs a cell that starts
+  with `=`, `+`, `-` or `@` as a formula (`=HYPERLINK(...)`, `=cmd|...`), and some also when a tab or a
+  carriage return comes first. The rule (`neutralise_formula`, applied by `csv_cell` to every cell
+  after whitespace is folded): a cell is prefixed with a single quote `'` when
+  its first character is a tab or a carriage return, or when its first character that is not
+  whitespace is `=`, `+`, `-` or `@` (leading whitespace does not make a cell safe: some spreadsheets
+  trim it on import). "Whitespace" here is `FORMULA_LEAD_SPACE`, the same character class in
+  exports.js. The rule applies to the whole cell as written, numbers included (our numbers are never
+  negative; a text value that starts with "-", such as a vision encoder "-", reads "'-"). A cell that
+  already starts with `'` is left alone, so the rule is idempotent: "download this view" (exports.js)
+  applies it again, with the same rule, to every cell it cuts out of these files.
+- JSON is written with `allow_nan=False`: NaN and Infinity are not JSON, and a non-finite number fails
+  the build with an `ExportError` naming the collection, the entry and the field. Every export is
+  rendered before the first file is written, so a failing export leaves no half-written set behind.
 """
 
 from __future__ import annotations
@@ -15,6 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -30,6 +48,14 @@ COLLECTIONS = ("models", "benchmarks")
 LIST_SEPARATOR = "; "
 # The buttons look like the links beside them (the theme's link colour keeps its contrast in both schemes).
 LINK_LOOK = "color:var(--md-typeset-a-color);text-decoration:underline;cursor:pointer"
+# Characters skipped before the first character of a cell that decides whether it could be a formula:
+# control characters, spaces (Unicode ones too) and the invisible ones. Keep in step with exports.js.
+FORMULA_LEAD_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
+FORMULA_CELL = re.compile(rf"[\t\r]|[{FORMULA_LEAD_SPACE}]*[=+\-@]")
+
+
+class ExportError(ValueError):
+    """An entry cannot be exported (e.g. a number JSON cannot carry); the message names entry and field."""
 
 
 def export_paths(collection: str) -> dict[str, str]:
@@ -42,13 +68,32 @@ def _ordered(entry: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
     return {name: entry[name] for name in fields if name in entry}
 
 
+def _non_finite(value: Any, path: str) -> Iterable[str]:
+    """Where (field.path[index]) a value holds a float JSON cannot carry: NaN, Infinity, -Infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield f"{path} = {value!r}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{path}[{index}]")
+
+
 def json_export(collection: str, entries: Iterable[dict[str, Any]], schema: dict[str, Any],
                 site_urls: dict[str, str], repo_url: str) -> str:
-    """The collection as JSON: a versioned envelope around every entry, plus its page in each language."""
+    """The collection as JSON: a versioned envelope around every entry, plus its page in each language.
+
+    Strict JSON: a NaN or an infinity raises ExportError naming the entry and the field."""
     fields = list(schema["properties"])
     rows = [{**_ordered(entry, fields),
              "pages": {lang: entry_url(url, collection, entry["id"]) for lang, url in site_urls.items()}}
             for entry in entries]
+    for row in rows:
+        for name, value in row.items():
+            for where in _non_finite(value, name):
+                raise ExportError(f"data/{collection}: entry {row.get('id')!r}, field {where}: "
+                                  "JSON has no NaN or Infinity; write a finite number or null")
     document = {
         "schema_version": SCHEMA_VERSION,
         "collection": collection,
@@ -57,7 +102,10 @@ def json_export(collection: str, entries: Iterable[dict[str, Any]], schema: dict
         "count": len(rows),
         "entries": rows,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    try:
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    except ValueError as exc:  # a non-finite number outside the entries (the checks above cover them)
+        raise ExportError(f"data/{collection}: {exc}") from exc
 
 
 def csv_columns(schema: dict[str, Any]) -> list[str]:
@@ -71,17 +119,27 @@ def csv_columns(schema: dict[str, Any]) -> list[str]:
     return columns
 
 
-def csv_cell(value: Any) -> str:
-    """A value as one CSV cell: lists joined with '; ', mappings as JSON, whitespace folded."""
+def csv_text(value: Any) -> str:
+    """A value as text: lists joined with '; ', mappings as JSON, whitespace folded."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
-        return LIST_SEPARATOR.join(csv_cell(item) for item in value)
+        return LIST_SEPARATOR.join(csv_text(item) for item in value)
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def neutralise_formula(text: str) -> str:
+    """`text` with a `'` in front if a spreadsheet could run it as a formula (the rule: module docstring)."""
+    return "'" + text if FORMULA_CELL.match(text) else text
+
+
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: `csv_text`, then neutralised against formula injection."""
+    return neutralise_formula(csv_text(value))
 
 
 def csv_export(entries: Iterable[dict[str, Any]], schema: dict[str, Any]) -> str:
@@ -122,35 +180,38 @@ def bibtex_export(catalog_entries: dict[str, Sequence[dict[str, Any]]], site_url
 def write_exports(site_dir: Path, root: Path, catalog_entries: dict[str, Sequence[dict[str, Any]]],
                   site_urls: dict[str, str], lang: str, repo_url: str) -> list[Path]:
     """Write every export into `site_dir` (the site root, built in `lang`) and return the files written."""
-    written = []
+    contents: dict[str, str] = {}  # every export is rendered before any is written
     for collection in COLLECTIONS:
         schema_file = "model.schema.json" if collection == "models" else "benchmark.schema.json"
         schema = json.loads((root / "data" / "schema" / schema_file).read_text(encoding="utf-8"))
         paths = export_paths(collection)
         entries = catalog_entries[collection]
-        for kind, content in (("json", json_export(collection, entries, schema, site_urls, repo_url)),
-                              ("csv", csv_export(entries, schema))):
-            target = site_dir / paths[kind]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-            written.append(target)
-    bib = site_dir / "references.bib"
-    bib.write_text(bibtex_export(catalog_entries, site_urls[lang]), encoding="utf-8")
-    written.append(bib)
+        contents[paths["json"]] = json_export(collection, entries, schema, site_urls, repo_url)
+        contents[paths["csv"]] = csv_export(entries, schema)
+    contents["references.bib"] = bibtex_export(catalog_entries, site_urls[lang])
+    written = []
+    for path, content in contents.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        written.append(target)
     return written
 
 
 def downloads_block(collection: str, count: int, lang: str, root_href: str) -> str:
-    """Links to the full exports, and "download this view" buttons that exports.js reveals."""
+    """Links to the full exports, and "download this view" buttons that exports.js reveals; a failed
+    download is reported in the empty role="alert" region, with the data-vlm-failed text."""
     paths = export_paths(collection)
     links = " · ".join(f'<a href="{escape(root_href + paths[kind])}" download>{label}</a>'
                        for kind, label in (("csv", "CSV"), ("json", "JSON"), ("bibtex", "BibTeX")))
     buttons = " · ".join(f'<button type="button" class="vlm-download-view" data-format="{kind}" '
                          f'style="{LINK_LOOK}">{label}</button>'
                        for kind, label in (("csv", "CSV"), ("json", "JSON"), ("bibtex", "BibTeX")))
-    return (f'<div class="vlm-downloads" data-vlm-downloads="{collection}" data-vlm-root="{escape(root_href)}" '
+    return (f'<div class="vlm-downloads" data-vlm-downloads="{escape(collection)}" '
+            f'data-vlm-root="{escape(root_href)}" data-vlm-failed="{escape(t(lang, "exports.failed"))}" '
             f'data-search-exclude>'
             f'<p><strong>{escape(t(lang, "exports.title"))}</strong> '
             f'{escape(t(lang, "exports.all", count=count))} {links}</p>'
             f'<p class="vlm-download-views" hidden>{escape(t(lang, "exports.view"))} {buttons}</p>'
+            f'<div class="vlm-download-message" role="alert"></div>'
             f'</div>')

@@ -8,7 +8,7 @@ Layout is by construction free of overlaps: every label gets its own line, and c
 come from a conservative estimate of the label widths. Text uses `currentColor` and lines use
 `currentColor` with opacity, so both figures follow the light and dark colour schemes; the
 three paradigm colours are mid-tones readable on either, and each paradigm also has its own
-marker shape. Every text from data is escaped.
+marker shape. Every text from data is escaped, braces included (macros.tables.text).
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import unicodedata
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Sequence
 
-from markupsafe import escape
-
 from macros.i18n import check_language, label, t
+from macros.tables import text as escape_text
 
 Entry = dict[str, Any]
 Href = Callable[[str], str]  # model id -> address of its page
@@ -50,13 +49,13 @@ def _marker(paradigm: str, x: float, y: float) -> str:
 
 def _svg(width: float, height: float, aria: str, body: Iterable[str]) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="vlm-svg" viewBox="0 0 {width:g} {height:g}" '
-            f'width="{width:g}" role="group" aria-label="{escape(aria)}" '
+            f'width="{width:g}" role="group" aria-label="{escape_text(aria)}" '
             f'style="max-width:100%;height:auto;font-size:{FONT}px;font-family:inherit">{"".join(body)}</svg>')
 
 
 def _figure(kind: str, svg: str, caption: str) -> str:
     return (f'<figure class="vlm-figure" data-vlm-figure="{kind}" data-search-exclude>{svg}'
-            f'<figcaption>{escape(caption)}</figcaption></figure>')
+            f'<figcaption>{escape_text(caption)}</figcaption></figure>')
 
 
 def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
@@ -81,7 +80,7 @@ def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
     for p in PARADIGMS:
         cx = lefts[p] + MARKER
         body.append(_marker(p, cx, 16))
-        body.append(f'<text x="{cx + 12:g}" y="20" fill="currentColor" font-weight="bold">{escape(headings[p])}</text>')
+        body.append(f'<text x="{cx + 12:g}" y="20" fill="currentColor" font-weight="bold">{escape_text(headings[p])}</text>')
         body.append(f'<line x1="{cx:g}" y1="{HEADER - 6}" x2="{cx:g}" y2="{height:g}" stroke="{COLORS[p]}" '
                     f'stroke-opacity="0.35" stroke-width="2"/>')
     top = HEADER
@@ -93,10 +92,10 @@ def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
             for row, model in enumerate(cells[year, p]):
                 cy = top + 15 + row * LINE
                 tip = f'{model["name"]} ({model["year"]}) · {headings[p]}'
-                body.append(f'<a href="{escape(href(model["id"]))}"><title>{escape(tip)}</title>'
+                body.append(f'<a href="{escape_text(href(model["id"]))}"><title>{escape_text(tip)}</title>'
                             f'{_marker(p, lefts[p] + MARKER, cy)}'
                             f'<text x="{lefts[p] + MARKER + 12:g}" y="{cy + 4:g}" fill="currentColor">'
-                            f'{escape(model["name"])}</text></a>')
+                            f'{escape_text(model["name"])}</text></a>')
         top += heights[year]
     aria = t(lang, "fig.timeline.aria", count=len(models), start=years[0], end=years[-1])
     return _figure("timeline", _svg(width, height, aria, body), t(lang, "fig.timeline.caption"))
@@ -147,7 +146,7 @@ def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
     check_language(lang)
     column, row, edges = _lineage_layout(models)
     if not edges:
-        return f'<p class="vlm-figure-empty">{escape(t(lang, "fig.lineage.empty"))}</p>'
+        return f'<p class="vlm-figure-empty">{escape_text(t(lang, "fig.lineage.empty"))}</p>'
     by_id = {m["id"]: m for m in models}
     labels = {n: f'{by_id[n]["name"]} · {by_id[n]["year"]}' for n in column}
     box_w, box_h, gap, pitch = max(text_width(s) for s in labels.values()) + 24, 26, 44, 38
@@ -165,7 +164,7 @@ def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
         x1, y1, x2, y2 = left(parent) + box_w, middle(parent), left(child), middle(child)
         bend = x1 + gap / 2
         tip = t(lang, "fig.lineage.edge", child=by_id[child]["name"], parent=by_id[parent]["name"])
-        body.append(f'<g><title>{escape(tip)}</title>'
+        body.append(f'<g><title>{escape_text(tip)}</title>'
                     f'<path d="M{x1:g} {y1:g}H{bend:g}V{y2:g}H{x2 - 6:g}" fill="none" stroke="currentColor" '
                     f'stroke-opacity="0.6" stroke-width="1.5"/>'
                     f'<polygon points="{x2:g},{y2:g} {x2 - 7:g},{y2 - 4:g} {x2 - 7:g},{y2 + 4:g}" '
@@ -174,11 +173,11 @@ def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
         model, x, y = by_id[node], left(node), middle(node) - box_h / 2
         paradigm = model["paradigm"]
         tip = f'{model["name"]} ({model["year"]}) · {label(lang, "paradigm", paradigm)}'
-        body.append(f'<a href="{escape(href(node))}"><title>{escape(tip)}</title>'
+        body.append(f'<a href="{escape_text(href(node))}"><title>{escape_text(tip)}</title>'
                     f'<rect x="{x:g}" y="{y:g}" width="{box_w:g}" height="{box_h}" rx="4" fill="none" '
                     f'stroke="{COLORS[paradigm]}" stroke-width="1.5"/>'
                     f'{_marker(paradigm, x + MARKER, y + box_h / 2)}'
                     f'<text x="{x + MARKER + 11:g}" y="{y + box_h / 2 + 4:g}" fill="currentColor">'
-                    f'{escape(labels[node])}</text></a>')
+                    f'{escape_text(labels[node])}</text></a>')
     aria = t(lang, "fig.lineage.aria", count=len(column), edges=len(edges))
     return _figure("lineage", _svg(width, height, aria, body), t(lang, "fig.lineage.caption"))

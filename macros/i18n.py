@@ -67,6 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "entry.same_category": "同类基准", "entry.no_related": "数据中暂无与此条目相关的其他条目。",
         # data exports (macros/exports.py)
         "exports.title": "下载数据：", "exports.all": "全部 {count} 条，格式", "exports.view": "只下载当前显示的行：",
+        "exports.failed": "下载失败：{reason}。请稍后重试，或直接下载上方的完整文件。",
         # figures (macros/figures.py)
         "fig.timeline.aria": "{count} 个模型按年份（{start}—{end} 年）和范式排列的时间线",
         "fig.timeline.caption": "架构演进时间线：每个标记是一个模型，纵向按发表年份、横向按范式排列；"
@@ -145,6 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
         "entry.based_on": "Builds on", "entry.successors": "Built upon by", "entry.same_connector": "Same connector",
         "entry.same_category": "Same category", "entry.no_related": "The data links no other entry to this one yet.",
         "exports.title": "Download the data:", "exports.all": "all {count} entries as", "exports.view": "Only the rows shown:",
+        "exports.failed": "Download failed: {reason}. Try again later, or download the complete file above.",
         "fig.timeline.aria": "Timeline of {count} models by year ({start}–{end}) and paradigm",
         "fig.timeline.caption": "Architecture evolution: one marker per model, by year of publication (down) and "
                                 "paradigm (across); select a name to open the model's page. Drawn from the data "

@@ -33,17 +33,43 @@ FILTERS = {
     "models": {"year_from", "year_to", "paradigm", "architecture_type", "connector", "survey_version", "open_weights"},
     "benchmarks": {"year_from", "year_to", "category", "kind", "survey_version"},
 }
+BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+FILTER_TYPES = {"year_from": (int, "2023"), "year_to": (int, "2024"), "open_weights": (bool, "True")}
+TYPE_NAMES = {int: "a whole number", bool: "True or False", str: "text"}
 # Facets offered by the filter above a table in the browser (besides free text and year).
 BROWSER_FACETS = {"model": ("architecture_type", "paradigm", "open_weights"), "benchmark": ("category", "kind")}
 
 
-def text(value: Any) -> Markup:
-    """Escape a value from data and fold its whitespace onto one line."""
-    return escape(re.sub(r"\s+", " ", str(value)).strip())
+def text(value: Any, fold: bool = True) -> Markup:
+    """Escape a value from data for HTML and (with `fold`) fold its whitespace onto one line.
+
+    Braces become character references (the reader sees the same text): then no template engine
+    that meets the HTML later (a macro plugin, a second engine's emulation) finds `{{`, `{%` or `{#`.
+    """
+    raw = re.sub(r"\s+", " ", str(value)).strip() if fold else str(value)
+    return Markup(str(escape(raw)).translate(BRACES))
+
+
+def check_arguments(macro: str, columns: Any, filters: dict[str, Any]) -> None:
+    """Refuse macro arguments of the wrong type, naming the macro and what it expects.
+
+    `year_from="2023"` would otherwise fail deep inside a comparison, and `columns="name"` would be
+    read letter by letter.
+    """
+    if columns is not None and (not isinstance(columns, (list, tuple))
+                                or not all(isinstance(column, str) for column in columns)):
+        raise TypeError(f"{macro}(): columns={columns!r} must be a list of column names, "
+                        f'e.g. columns=["name", "year"]')
+    for name, value in filters.items():
+        expected, example = FILTER_TYPES.get(name, (str, '"llm-backbone"'))
+        if value is not None and type(value) is not expected:  # True is an int to isinstance()
+            raise TypeError(f"{macro}(): {name}={value!r} must be {TYPE_NAMES[expected]}, e.g. {name}={example}")
 
 
 def select(entries: Iterable[Entry], collection: str, filters: dict[str, Any]) -> list[Entry]:
     """Keep the entries matching every filter; unknown filter names raise ValueError."""
+    if collection not in FILTERS:
+        raise ValueError(f"unknown collection {collection!r}; expected: {', '.join(FILTERS)}")
     unknown = set(filters) - FILTERS[collection]
     if unknown:
         raise ValueError(f"unknown filter(s) {', '.join(sorted(unknown))} for {collection}; "

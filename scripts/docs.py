@@ -5,6 +5,7 @@
     python scripts/docs.py serve [--port N]  # build both, serve on 127.0.0.1 with live reload
 
 Chinese is built first: each build cleans its own site folder, and English lives inside Chinese's.
+Both are built into a temporary folder next to the site, which replaces it only when all succeeded.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +44,7 @@ LANGUAGES = (
     Language("zh", "简体中文", ROOT / "mkdocs.yml", ROOT / "docs" / "zh", ""),
     Language("en", "English", ROOT / "mkdocs.en.yml", ROOT / "docs" / "en", "en"),
 )
-SHARED = ("data", "macros", "overrides", "mkdocs.yml", "mkdocs.en.yml")
+SHARED = ("data", "macros", "overrides", "snippets", "mkdocs.yml", "mkdocs.en.yml")
 
 
 def annotation(file: str, line: int, column: int, title: str, message: str) -> str:
@@ -83,10 +88,12 @@ def build_language(lang: Language, target: Path, *, strict: bool, dirty: bool = 
 
 
 def build(site_dir: Path) -> int:
-    """Strict build of every language, in order, with a progress line per step.
+    """Strict build of every language, in order, with a progress line per step; all or nothing.
 
     One process builds them all, as `mkdocs build --strict` would each: the data is validated once
     (macros.catalog keeps it) and jieba loads its dictionary once (bench/RESULTS.md has the numbers).
+    Everything is built next to `site_dir` and replaces it only once every language (and the exports)
+    succeeded: a failed or interrupted build leaves the previous site as it was.
     """
     from mkdocs.exceptions import MkDocsException
 
@@ -94,82 +101,44 @@ def build(site_dir: Path) -> int:
         return 1
     log_like_mkdocs()
     total = len(LANGUAGES)
-    for step, lang in enumerate(LANGUAGES, 1):
-        target = site_dir / lang.subdir
-        print(f"[{step}/{total}] {lang.name}: {lang.docs.relative_to(ROOT)} -> {target}", flush=True)
-        started = time.perf_counter()
-        try:
-            build_language(lang, target, strict=True)
-        except (MkDocsException, SystemExit) as exc:  # mkdocs-macros exits on a failing macro
-            reason = exc.format_message() if isinstance(exc, MkDocsException) else f"exit {exc.code}"
-            print(f"[{step}/{total}] {lang.name}: build failed ({reason})", file=sys.stderr)
-            return 1
-        print(f"[{step}/{total}] {lang.name}: done in {time.perf_counter() - started:.2f} s", flush=True)
+    try:
+        with replacing(site_dir) as new_site:
+            for step, lang in enumerate(LANGUAGES, 1):
+                print(f"[{step}/{total}] {lang.name}: {lang.docs.relative_to(ROOT)} -> {site_dir / lang.subdir}",
+                      flush=True)
+                started = time.perf_counter()
+                build_language(lang, new_site / lang.subdir, strict=True)
+                print(f"[{step}/{total}] {lang.name}: done in {time.perf_counter() - started:.2f} s", flush=True)
+    except (MkDocsException, SystemExit) as exc:  # mkdocs-macros exits on a failing macro
+        reason = exc.format_message() if isinstance(exc, MkDocsException) else f"exit {exc.code}"
+        print(f"build failed ({reason}); {site_dir} is unchanged", file=sys.stderr)
+        return 1
     return 0
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """Yield an empty folder's path next to `target`; once the block succeeds, it becomes `target`.
+
+    The swap is two renames on one file system (old site aside, new site in place), so a reader of
+    `target` never sees a half-written tree; the temporary folder goes, whether the block succeeded,
+    failed or was interrupted.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".building", dir=target.parent))
+    try:
+        yield work / "new"
+        if target.exists():
+            target.rename(work / "old")
+        (work / "new").rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def log_like_mkdocs() -> None:
     """Print MkDocs' messages as its command line does; jieba's once (it has a handler of its own)."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     logging.getLogger("jieba").propagate = False
-
-
-class Rebuilder:
-    """Rebuilds in-process what changed: one language's pages (dirty), or everything."""
-
-    def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir
-        self.snapshot = self._mtimes()
-
-    def _mtimes(self) -> dict[Path, float]:
-        watched = [ROOT / name for name in SHARED] + [lang.docs for lang in LANGUAGES]
-        files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*")) if p.is_file()]
-        return {path: path.stat().st_mtime for path in files}
-
-    def build(self, lang: Language, dirty: bool) -> None:
-        started = time.perf_counter()
-        # Not strict while serving: a dirty rebuild warns about the other language's files in its
-        # folder, and a half-written page should not stop the preview. `make build` stays strict.
-        build_language(lang, self.site_dir / lang.subdir, strict=False, dirty=dirty)
-        print(f"{lang.name}: built{' (changed pages only)' if dirty else ''} in "
-              f"{time.perf_counter() - started:.2f} s", flush=True)
-
-    def build_all(self) -> None:
-        for lang in LANGUAGES:
-            self.build(lang, dirty=False)
-
-    def __call__(self) -> None:
-        current = self._mtimes()
-        changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
-        self.snapshot = current
-        pages_only = [lang for lang in LANGUAGES if any(p.is_relative_to(lang.docs) for p in changed)]
-        if any(not any(p.is_relative_to(lang.docs) for lang in LANGUAGES) for p in changed):
-            self.build_all()
-        else:
-            for lang in pages_only:
-                self.build(lang, dirty=True)
-
-
-def serve(site_dir: Path, port: int) -> int:
-    """Build both languages, then serve them on 127.0.0.1 and rebuild on every change."""
-    from mkdocs.livereload import LiveReloadServer
-
-    log_like_mkdocs()
-    rebuild = Rebuilder(site_dir)
-    rebuild.build_all()
-    server = LiveReloadServer(builder=rebuild, host="127.0.0.1", port=port, root=str(site_dir))
-    for name in SHARED:
-        server.watch(str(ROOT / name))
-    for lang in LANGUAGES:
-        server.watch(str(lang.docs))
-    print(f"Serving both languages: http://127.0.0.1:{port}/ (中文) and http://127.0.0.1:{port}/en/ (English)")
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_data(args.github)
     if args.command == "build":
         return build(args.site_dir.resolve())
+    from devserver import serve  # scripts/ is on sys.path when this file runs
+
     return serve(args.site_dir.resolve(), args.port)
 
 

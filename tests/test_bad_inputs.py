@@ -1,18 +1,17 @@
-"""The bad-input corpus: every kind of broken data file stops `check-data` and the build with a
-message naming the file, the line and the field; hostile but legal text reaches readers as text.
+"""The bad-input corpus, data files: every kind of broken or unsafe data file stops `check-data` and
+the build with a message naming the file, the line and the field. (Hostile but legal text is in
+test_hostile_text.py, page files in test_page_sources.py, exports and URLs in test_exports.py and
+test_hostile_urls.py, builds and the dev server in test_build_errors.py and test_serve.py.)
 
 Each case is checked by `scripts/docs.py check-data --github` (what `make check-data` and CI run) in
 a small repository of its own: in-process (a process per case would cost seconds), except the cases
 whose regression would crash or exhaust the test process (deep nesting, billion laughs, 5 MB). A sample
 is also put into one copy of the whole repository, where the real script's `check-data`, its strict
-build and `mkdocs build` alone must all fail with every expected message. The hostile entries are
-built into a site that a real Chromium then opens and searches: no script may run.
+build and `mkdocs build` alone must all fail with every expected message.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import json
 import os
@@ -20,14 +19,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from helpers import ROOT, copy_repo, run_docs, soup, write_files
+from helpers import ROOT, copy_repo, run_docs, write_files
 from test_data_loader import BENCHMARK, GLOSSARY, MODEL, line_of, replace
 
 M, B, G = "data/models/demo.yaml", "data/benchmarks/demo-bench.yaml", "data/glossary.yaml"
@@ -35,7 +32,7 @@ MESSAGE = re.compile(r"(?P<file>[\w./-]+):(?P<line>\d+):(?P<column>\d+): (?P<fie
                      r"(?P<message>.+)")
 FIVE_MB = MODEL + ("# " + "x" * 1021 + "\n") * (5 * 1024)
 LAUGHS = "".join(
-    [f'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
+    ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
     + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)])
 DEEP = "a: " + "[" * 100_000 + "]" * 100_000 + "\n"  # 200 KB: under the size limit; crashed libyaml's composer
 
@@ -163,6 +160,91 @@ CASES = [
          "a model cannot be based on itself"),
     case("duplicate-glossary-term", GLOSSARY + GLOSSARY.split("\n", 1)[1], len(GLOSSARY.splitlines()) + 1,
          "terms[1].id", "duplicate id 'vlm'", file=G),
+    # Files that are not entries: reported, never skipped in silence (links, pipes, devices: focused tests below)
+    case("hidden-file", MODEL, 1, "(file)", "hidden file", file="data/models/.demo-2.yaml"),
+    case("underscore-file", MODEL, 1, "(file)", "only _template.yaml may start with '_'",
+         file="data/models/_draft.yaml"),
+    case("file-in-subfolder", MODEL, 1, "(file)", "is inside a subfolder; data files sit directly in data/models",
+         file="data/models/sub/demo-2.yaml"),
+    case("schema-not-json", '{"type": "object",\n "properties": }\n', 2, "(file)", "is not valid JSON",
+         file="data/schema/model.schema.json"),
+    case("schema-not-a-schema", '{"type": 5}\n', 1, "(file)", "is not a valid JSON Schema",
+         file="data/schema/benchmark.schema.json"),
+    case("schema-ref-to-nothing", '{"type": "object", "properties": {"id": {"$ref": "#/$defs/nothing"}}}\n', 1,
+         "(file)", 'has "$ref": "#/$defs/nothing", which points at nothing', file="data/schema/glossary.schema.json"),
+    # Rules across files
+    case("based-on-cycle", MODEL + "based_on: [demo-2]\n", "based_on:", "based_on[0]",
+         "'demo-2' is itself based on this model, directly or through others (the circle: demo, demo-2)",
+         extra={"data/models/demo-2.yaml": model("id: demo", "id: demo-2") + "based_on: [demo]\n"}),
+    case("based-on-longer-cycle", MODEL + "based_on:\n  - demo-2\n", "  - demo-2", "based_on[0]",
+         "(the circle: demo, demo-2, demo-3); lineage cannot go in a circle",
+         extra={"data/models/demo-2.yaml": model("id: demo", "id: demo-2") + "based_on: [demo-3]\n",
+                "data/models/demo-3.yaml": model("id: demo", "id: demo-3") + "based_on: [demo]\n"}),
+    case("id-shared-by-model-and-benchmark", bench("id: demo-bench", "id: demo"), "id:", "id",
+         "duplicate id 'demo' (also in data/models/demo.yaml); models and benchmarks share", file="data/benchmarks/demo.yaml"),
+    case("reserved-id", model("id: demo", "id: index"), "id:", "id", "'index' is reserved (models/index.md",
+         file="data/models/index.yaml"),
+    case("reserved-anchor-id", bench("id: demo-bench", "id: categories"), "id:", "id",
+         "'categories' is reserved (#benchmark-categories", file="data/benchmarks/categories.yaml"),
+    case("abbr-twice", GLOSSARY + replace(GLOSSARY.split("\n", 1)[1], "id: vlm", "id: vlm-2"),
+         len(GLOSSARY.splitlines()) + line_of(GLOSSARY, "abbr:") - 1, "terms[1].abbr",
+         "term 'vlm' already has this abbreviation; each abbreviation must be unique", file=G),
+    case("abbr-twice-ignoring-case", GLOSSARY + replace(replace(GLOSSARY.split("\n", 1)[1], "id: vlm", "id: vlm-2"),
+                                                        "abbr: VLM", "abbr: VlM"), "abbr: VlM", "terms[1].abbr",
+         "term 'vlm' already has 'VLM', the same apart from case", file=G),
+    case("abbr-common-word", replace(GLOSSARY, "abbr: VLM", "abbr: IT"), "abbr:", "terms[0].abbr",
+         "'IT' is a common English word", file=G),
+    case("abbr-one-capital", replace(GLOSSARY, "abbr: VLM", "abbr: The"), "abbr:", "terms[0].abbr",
+         '"The" is not a valid abbreviation; expected ASCII letters', file=G),
+    # Text that would not show as what it is
+    case("name-only-spaces", model("name: Demo-VL", 'name: "   "'), "name:", "name", "has no visible character"),
+    case("name-only-combining-marks", model("name: Demo-VL", "name: \u0301\u0301"), "name:", "name",
+         "has no visible character"),
+    case("glossary-term-only-ideographic-space", replace(GLOSSARY, "zh: 视觉语言模型", 'zh: "\u3000"'), "zh: \"",
+         "terms[0].zh", "has no visible character", file=G),
+    case("bidi-override-in-name", model("name: Demo-VL", "name: Demo\u202eLV-omeD"), "name:", "name",
+         "contains U+202E RIGHT-TO-LEFT OVERRIDE, an invisible formatting character; delete it"),
+    case("bidi-isolate-in-summary", model("  en: A model for tests.", "  en: A model \u2066for\u2069 tests."),
+         "  en:", "summary.en", "contains U+2066 LEFT-TO-RIGHT ISOLATE"),
+    case("zero-width-space-in-id", model("id: demo", 'id: "demo\\u200b"'), "id:", "id",
+         "contains U+200B ZERO WIDTH SPACE, an invisible formatting character"),
+    case("soft-hyphen-in-organization", model("Example Lab", "Exam\u00adple Lab"), "organization:", "organization",
+         "contains U+00AD SOFT HYPHEN"),
+    case("escaped-newline-in-name", model("name: Demo-VL", 'name: "Demo\\nVL"'), "name:", "name",
+         "contains U+000A LINE FEED, a control character, which is not allowed in a one-line field"),
+    case("escaped-escape-in-summary", model("  en: A model for tests.", '  en: "A model \\e[31mfor tests."'),
+         "  en:", "summary.en", "contains U+001B ESCAPE, a control character"),
+    case("id-trailing-newline", model("id: demo\n", "id: |\n  demo\n"), "id:", "id", "contains U+000A LINE FEED"),
+    case("url-trailing-newline", model("paper: https://arxiv.org/abs/2310.03744", 'paper: "https://arxiv.org/abs/1\\n"'),
+         "paper:", "paper", "contains U+000A LINE FEED"),
+    case("abbr-trailing-newline", replace(GLOSSARY, "abbr: VLM", 'abbr: "VLM\\n"'), "abbr:", "terms[0].abbr",
+         "contains U+000A LINE FEED", file=G),
+    # Numbers and addresses
+    case("size-nan", bench("size_k: 1.5", "size_k: .nan"), "size_k:", "size_k",
+         ".nan is not a finite number; expected a number such as 1.5", file=B),
+    case("size-infinite", bench("size_k: 1.5", "size_k: .inf"), "size_k:", "size_k", ".inf is not a finite number",
+         file=B),
+    case("year-minus-infinite", model("year: 2023", "year: -.inf"), "year:", "year", "-.inf is not a finite number"),
+    case("url-with-password", model("paper: https://arxiv.org/abs/2310.03744", "paper: https://user:pw@arxiv.org/x"),
+         "paper:", "paper", "is not a valid URL (it has a user name or password before the host"),
+    case("url-non-ascii-host", model("paper: https://arxiv.org/abs/2310.03744", "paper: https://\u0430rxiv.org/abs/1"),
+         "paper:", "paper", "is not a valid URL (its host name is not ASCII"),
+    case("url-with-space", model("paper: https://arxiv.org/abs/2310.03744", 'paper: "https://arxiv.org/abs 1"'),
+         "paper:", "paper", "is not a valid URL (it contains a space or line break)"),
+    case("url-backslash-host", model("code: null", "code: https://github.com\\@evil.example/x"), "code:", "code",
+         "expected an http(s) URL or null"),
+    # Line numbers as editors count them: U+2028, U+2029 and U+0085 break lines for YAML only
+    case("error-after-line-separator-in-value", model("  en: A model for tests.", "  en: A model\u2028    for tests.")
+         + "uncertain: maybe\n", "uncertain:", "uncertain", "has the wrong type; expected true or false"),
+    case("error-after-paragraph-separator-in-quotes",
+         model("  zh: 一个用于测试的模型。", '  zh: "一个\u2029用于测试的模型。"') + "uncertain: maybe\n", "uncertain:",
+         "uncertain", "has the wrong type"),
+    case("error-after-crlf-lines", model("year: 2023", "year: 1899").replace("\n", "\r\n"), "year:", "year",
+         "1899 is less than the minimum 2012"),
+    case("line-separator-in-comment", MODEL + "# reviewed\u2028uncertain: true\n", "# reviewed", "(file)",
+         "U+2028 LINE SEPARATOR outside a value is a line break for YAML but not for editors"),
+    case("error-after-next-line-in-quotes", model("  en: A model for tests.", '  en: "A model\u0085for tests."')
+         + "uncertain: maybe\n", "uncertain:", "uncertain", "has the wrong type"),
 ]
 
 
@@ -249,20 +331,180 @@ def test_missing_fields_are_each_reported_once(tmp_path: Path, monkeypatch: pyte
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from macros.catalog import load_catalog
-    from macros.yaml_source import DataErrors
+    from macros.yaml_source import MAX_BYTES, DataErrors
 
     repo = minimal_repo(tmp_path / "repo", {M: FIVE_MB})
-    read_bytes = Path.read_bytes
+    read = os.read
 
-    def guarded(path: Path) -> bytes:
-        assert path.name != "demo.yaml" or path.parent.name != "models", "the 5 MB file was read"
-        return read_bytes(path)
+    def guarded(descriptor: int, size: int) -> bytes:
+        assert os.fstat(descriptor).st_size <= MAX_BYTES, "the 5 MB file was read"
+        return read(descriptor, size)
 
-    monkeypatch.setattr(Path, "read_bytes", guarded)
+    monkeypatch.setattr(os, "read", guarded)
     with pytest.raises(DataErrors) as raised:
         load_catalog(repo)
     assert [str(e) for e in raised.value.errors] == [
         f"{M}:1:1: (file): file is {len(FIVE_MB.encode()):,} bytes; a data file must be at most 262,144 bytes"]
+
+
+def test_a_file_that_grows_after_its_size_is_checked_is_read_no_further(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size is checked on the opened file, and the read itself stops one byte past the limit."""
+    from macros.yaml_source import MAX_BYTES, DataErrors, read_bytes
+
+    path = tmp_path / "demo.yaml"
+    path.write_text(FIVE_MB, encoding="utf-8")
+    fstat, read, got = os.fstat, os.read, []
+
+    def looks_small(descriptor: int) -> os.stat_result:
+        info = fstat(descriptor)
+        return os.stat_result((*info[:6], 100, *info[7:10]))  # index 6 is st_size
+
+    def counted(descriptor: int, size: int) -> bytes:
+        got.append(read(descriptor, size))
+        return got[-1]
+
+    with monkeypatch.context() as patch, pytest.raises(DataErrors) as raised:
+        patch.setattr(os, "fstat", looks_small)
+        patch.setattr(os, "read", counted)
+        read_bytes(path, M)
+    assert sum(map(len, got)) == MAX_BYTES + 1
+    assert str(raised.value.errors[0]) == f"{M}:1:1: (file): file is more than 262,144 bytes; a data file must be " \
+                                          "at most 262,144 bytes"
+
+
+def place(repo: Path, relative: str, kind: str) -> None:
+    """Put something that is not a regular file at `relative` (replacing what is there)."""
+    path, outside = repo / relative, repo.parent / "outside"
+    if kind == "link-to-folder":
+        shutil.copytree(repo / "data" / "models", outside / "models")
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "link-inside":
+        path.symlink_to(repo / "data" / "benchmarks" / "demo-bench.yaml")
+    elif kind == "link-outside":
+        outside.mkdir(exist_ok=True)
+        (outside / "secret.yaml").write_text(MODEL, encoding="utf-8")
+        path.symlink_to(outside / "secret.yaml")
+    elif kind == "link-to-folder":
+        path.symlink_to(outside / "models", target_is_directory=True)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        import socket
+
+        cwd = os.getcwd()
+        os.chdir(path.parent)  # a socket's path is limited to about 100 bytes: bind a short relative one
+        try:
+            socket.socket(socket.AF_UNIX).bind(path.name)
+        finally:
+            os.chdir(cwd)
+    elif kind == "device":
+        import stat
+
+        try:
+            os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null
+        except PermissionError:
+            pytest.skip("creating a device needs root")
+
+
+LINKED = "is a symbolic link; only regular files in the repository are read (replace the link with the file itself)"
+SPECIAL_FILES = [
+    ("data/models/x.yaml", "link-inside", LINKED),
+    ("data/models/x.yaml", "link-outside", LINKED),
+    ("data/models/x.yaml", "link-to-folder", LINKED),
+    ("data/models/x.yaml", "folder", "is a folder; data files sit directly in data/models, subfolders are not read"),
+    ("data/models/x.yaml", "socket", "is a socket; only regular files in the repository are read (delete it)"),
+    ("data/benchmarks/x.yaml", "device", "is a device; only regular files in the repository are read (delete it)"),
+    ("data/models/_template.yaml", "link-outside", LINKED),
+    (G, "link-outside", LINKED),
+    (G, "folder", "is a folder; only regular files in the repository are read (delete it)"),
+    ("data/models", "link-to-folder", "is a symbolic link; expected a folder in the repository"),
+    ("data/schema/model.schema.json", "link-inside", LINKED),
+]
+
+
+@pytest.mark.parametrize(("relative", "kind", "message"), SPECIAL_FILES,
+                         ids=[f"{kind}-at-{relative}" for relative, kind, _ in SPECIAL_FILES])
+def test_only_regular_files_are_read(tmp_path: Path, relative: str, kind: str, message: str) -> None:
+    from macros.catalog import load_catalog
+    from macros.yaml_source import DataErrors
+
+    repo = minimal_repo(tmp_path / "repo", {})
+    place(repo, relative, kind)
+    with pytest.raises(DataErrors) as raised:
+        load_catalog(repo)
+    assert f"{relative}:1:1: (file): {message}" in [str(e) for e in raised.value.errors], raised.value.report()
+
+
+def test_a_named_pipe_never_blocks_check_data(tmp_path: Path) -> None:
+    """A FIFO would block a plain open() forever: check-data runs in a child process with a timeout, so that a
+    regression fails this test instead of hanging the suite."""
+    for number, pipes in enumerate([["data/models/x.yaml", "data/benchmarks/_template.yaml", G],
+                                    ["data/schema/model.schema.json"]]):
+        repo = minimal_repo(tmp_path / f"repo-{number}", {}, with_code=True)
+        for relative in pipes:
+            place(repo, relative, "fifo")
+        result = subprocess.run([sys.executable, str(repo / "scripts" / "docs.py"), "check-data"], cwd=repo,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1
+        for relative in pipes:
+            assert f"{relative}:1:1: (file): is a named pipe (FIFO); only regular files in the repository are read " \
+                   "(delete it)" in result.stderr.splitlines(), result.stderr
+
+
+FORGED = "a\n::error file=x,line=1::forged\r\x1b[2J\u202e.yaml"
+
+
+def test_a_file_name_cannot_forge_a_line_of_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Newlines, escape sequences and bidi controls in a file name (or undecodable bytes) are escaped."""
+    repo = minimal_repo(tmp_path / "repo", {f"data/models/{FORGED}": MODEL})
+    (repo / os.fsdecode(b"data/models/caf\xe9.yaml")).write_text(MODEL, encoding="utf-8")
+    status, out, err = check_data(repo, monkeypatch, capsys)
+    assert status == 1
+    assert out.splitlines() and all(line.startswith("::error file=data/models/") for line in out.splitlines()), out
+    lines = err.splitlines()
+    assert all(line.startswith("data/models/") for line in lines[:-1]) and "problems in data files" in lines[-1]
+    assert not re.search("[\x1b\u202e\r]", err + out)
+    assert "data/models/a\\n::error file=x,line=1::forged\\r\\x1b[2J\\u202e.yaml:2:5: id: " in err
+    assert "data/models/caf\\udce9.yaml:2:5: id: 'demo' must equal the file name 'caf\\udce9'" in err
+
+
+@pytest.mark.parametrize("name", ["model", "benchmark", "glossary"])
+def test_a_missing_schema_is_named(tmp_path: Path, name: str) -> None:
+    from macros.catalog import load_catalog
+    from macros.yaml_source import DataErrors
+
+    repo = minimal_repo(tmp_path / "repo", {})
+    (repo / "data" / "schema" / f"{name}.schema.json").unlink()
+    with pytest.raises(DataErrors) as raised:
+        load_catalog(repo)
+    assert [str(e) for e in raised.value.errors] == [f"data/schema/{name}.schema.json:1:1: (file): file is missing"]
+
+
+def test_the_fingerprint_follows_no_link(tmp_path: Path) -> None:
+    """What a link in data/ points at is never opened: changing it changes nothing (and a link to /dev/zero or to
+    a pipe could not hang or exhaust the check)."""
+    from macros.catalog import _fingerprint
+
+    outside, data = tmp_path / "outside", tmp_path / "data"
+    outside.mkdir()
+    data.mkdir()
+    (outside / "x.yaml").write_text("one", encoding="utf-8")
+    (data / "link.yaml").symlink_to(outside / "x.yaml")
+    (data / "folder").symlink_to(outside, target_is_directory=True)
+    before = _fingerprint(data)
+    (outside / "x.yaml").write_text("two", encoding="utf-8")
+    (outside / "y.yaml").write_text("new", encoding="utf-8")
+    assert _fingerprint(data) == before
+    (data / "link.yaml").unlink()
+    assert _fingerprint(data) != before
 
 
 BUILD_SAMPLE = ("tab-indentation", "byte-order-mark", "non-utf8-bytes", "python-object-tag", "billion-laughs",
@@ -327,146 +569,3 @@ def test_mkdocs_alone_stops_with_every_message(broken_repo: tuple[Path, dict[str
     found = messages(result.stderr)
     for path, item in placed.items():
         assert matching(found, item, file=path), f"{item.name}: no {path}:{item.expected_line} {item.field}"
-
-
-# Legal but hostile: each must reach the reader as the text it is.
-HOSTILE = {
-    "script-in-name": '<script>window.pwned = "name"</script>Hostile-VL',
-    "img-onerror-in-summary": '<img src=x onerror="window.pwned=\'summary\'">',
-    "jinja-expression": "{{ config.site_name }} {{ 7 * 7 }}",
-    "jinja-statement": '{% include "mkdocs.yml" %}',
-    "pipe-and-newline": "left | right\nnext line",
-    "markdown-link-in-name": "[click me](javascript:window.pwned='link')",
-    "attribute-breakout": '" onmouseover="window.pwned=\'title\'" x="',
-    "html-comment-and-table-end": "<!-- </td></tr></table> --><script>window.pwned='table'</script>",
-}
-HOSTILE_MODEL = {"name": f'{HOSTILE["script-in-name"]} {HOSTILE["markdown-link-in-name"]}',
-                 "connector_detail": {"zh": HOSTILE["attribute-breakout"], "en": HOSTILE["attribute-breakout"]},
-                 "summary": {"zh": f'{HOSTILE["jinja-expression"]} {HOSTILE["img-onerror-in-summary"]}',
-                             "en": f'{HOSTILE["jinja-statement"]} {HOSTILE["pipe-and-newline"]}'}}
-HOSTILE_BENCH = {"name": HOSTILE["markdown-link-in-name"] + " <b>Bench</b>",
-                 "domain": {"zh": HOSTILE["pipe-and-newline"], "en": HOSTILE["html-comment-and-table-end"]},
-                 "metric": HOSTILE["html-comment-and-table-end"],
-                 "summary": {"zh": HOSTILE["jinja-statement"], "en": HOSTILE["img-onerror-in-summary"]}}
-SECTION = """
-
-## Hostile entries { #hostile-entries }
-
-{{ model_table(columns=["name", "connector", "summary", "notes"], year_from=2030) }}
-
-{{ benchmark_table(columns=["name", "domain", "metric", "summary"], year_from=2030) }}
-"""
-
-
-def folded(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real repository plus one hostile model and benchmark (year 2030), shown in full on a page."""
-    import yaml
-
-    repo = copy_repo(tmp_path_factory.mktemp("hostile") / "repo")
-    entry = {**yaml.safe_load(MODEL), "id": "hostile-model", "year": 2030, **HOSTILE_MODEL}
-    bench_entry = {**yaml.safe_load(BENCHMARK), "id": "hostile-bench", "year": 2030, **HOSTILE_BENCH}
-    write_files(repo, {"data/models/hostile-model.yaml": yaml.safe_dump(entry, allow_unicode=True, sort_keys=False),
-                 "data/benchmarks/hostile-bench.yaml": yaml.safe_dump(bench_entry, allow_unicode=True,
-                                                                      sort_keys=False)})
-    for lang in ("zh", "en"):
-        page = repo / "docs" / lang / "contributing.md"
-        page.write_text(page.read_text(encoding="utf-8") + SECTION, encoding="utf-8")
-    site = tmp_path_factory.mktemp("hostile-site")
-    result = run_docs("build", "-d", str(site), cwd=repo)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return site
-
-
-@pytest.mark.parametrize("sub", ["", "en"], ids=["zh", "en"])
-def test_hostile_text_is_shown_as_text(hostile_site: Path, sub: str) -> None:
-    lang = sub or "zh"
-    document = soup(hostile_site / sub / "contributing" / "index.html")
-    section = document.select_one("h2#hostile-entries")
-    assert section, "the hostile section was not built"
-    tables = section.find_all_next("table", attrs={"data-vlm-table": True})
-    assert [t["data-vlm-table"] for t in tables] == ["models", "benchmarks"]
-    expected = {"model": (HOSTILE_MODEL, {"name": "name", "summary": "summary"}),
-                "benchmark": (HOSTILE_BENCH, {"name": "name", "domain": "domain", "metric": "metric",
-                                              "summary": "summary"})}
-    for table, (kind, (values, columns)) in zip(tables, expected.items()):
-        header = [th["data-col"] for th in table.select("thead th")]
-        row = table.select_one(f"tr#{kind}-hostile-{kind if kind == 'model' else 'bench'}")
-        assert row, f"{kind} row missing"
-        assert [td["data-col"] for td in row.find_all("td", recursive=False)] == header, "the row's cells moved"
-        for field, column in columns.items():
-            value = values[field][lang] if isinstance(values[field], dict) else values[field]
-            cell = row.select_one(f"td[data-col={column}]")
-            shown = cell.select_one("a").get_text() if field == "name" else cell.get_text()
-            assert shown == folded(value), f"{kind}.{field}"
-        assert not row.find(["script", "img", "b", "table"]), f"{kind}: markup from data became elements"
-    model_row = tables[0].select_one("tr#model-hostile-model")
-    span = model_row.select_one("td[data-col=connector] span[title]")
-    assert span["title"] == folded(HOSTILE["attribute-breakout"]) and len(span.attrs) == 1
-
-
-def test_no_page_carries_code_from_data(hostile_site: Path) -> None:
-    """Across the whole hostile site: no script from data, no event-handler attribute, no script URL."""
-    showing = [p for p in sorted(hostile_site.rglob("*.html")) if "pwned" in p.read_text(encoding="utf-8")]
-    assert len(showing) >= 2, "the hostile entries are on no page"
-    for path in showing:
-        document = soup(path)
-        where = path.relative_to(hostile_site)
-        assert not [s for s in document.find_all("script") if "pwned" in s.get_text()], where
-        assert not [e.name for e in document.find_all(True) if any(a.startswith("on") for a in e.attrs)], where
-        assert not document.select('a[href^="javascript:"], [src^="javascript:"], img[src="x"]'), where
-    for sub in ("", "en"):
-        index = (hostile_site / sub / "search" / "search_index.json").read_text(encoding="utf-8")
-        assert "pwned" in index and "<script>window.pwned" not in index and "<img src=x" not in index
-
-
-@pytest.fixture(scope="module")
-def hostile_server(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(hostile_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@pytest.mark.browser
-def test_no_script_runs_in_the_browser(browser: object, hostile_site: Path, hostile_server: str) -> None:
-    """Open the pages that show the hostile entries in full (tables, their own pages), hover their cells and
-    search for them: nothing runs. (Every other page that mentions them is checked statically above.)"""
-    pages = [p.relative_to(hostile_site).parent.as_posix() for p in sorted(hostile_site.rglob("index.html"))
-             if "pwned" in p.read_text(encoding="utf-8")
-             and re.search(r"(^|/)(contributing|architecture|[a-z]+/hostile-[a-z]+)/index\.html$",
-                           p.relative_to(hostile_site).as_posix())]
-    context = browser.new_context()
-    tab = context.new_page()
-    dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    try:
-        for path in pages:
-            tab.goto(f"{hostile_server}/{'' if path == '.' else path + '/'}")
-            for cell in tab.locator("tr[id^=model-hostile], tr[id^=benchmark-hostile]").locator("td").all()[:12]:
-                cell.hover()
-            assert tab.evaluate("typeof window.pwned") == "undefined", f"a script ran on /{path}/"
-        for sub, query in (("", "Hostile"), ("en/", "Hostile")):
-            tab.goto(f"{hostile_server}/{sub}contributing/")
-            field = tab.locator(".md-search__input")
-            field.click()
-            field.fill(query)
-            field.press("End")
-            tab.wait_for_selector(".md-search-result__item")
-            assert tab.locator(".md-search-result img, .md-search-result script").count() == 0
-            assert tab.evaluate("typeof window.pwned") == "undefined", f"search on /{sub} ran a script"
-    finally:
-        context.close()
-    assert dialogs == []
-    assert len(pages) >= 4  # the hostile section and the model table, in both languages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -88,8 +89,9 @@ def errors_for(tmp_path: Path, files: dict[str, str | bytes]) -> list[DataError]
 
 
 def line_of(text: str, needle: str) -> int:
-    """1-based number of the first line of `text` containing `needle`."""
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+    """1-based number of the first line of `text` containing `needle`, lines counted as editors and GitHub
+    count them: by "\\n" only (not at U+2028, U+2029 or U+0085, which `str.splitlines` also splits at)."""
+    return next(i for i, line in enumerate(text.split("\n"), 1) if needle in line)
 
 
 def replace(text: str, old: str, new: str) -> str:
@@ -213,3 +215,89 @@ def test_glossary_duplicate_term(tmp_path: Path) -> None:
 def test_template_files_are_skipped(tmp_path: Path) -> None:
     catalog = load_catalog(make_root(tmp_path, {"data/models/_template.yaml": "id: NOT VALID\n"}))
     assert [m["id"] for m in catalog.models] == ["demo"]
+
+
+def test_other_underscore_files_are_reported(tmp_path: Path) -> None:
+    errors = errors_for(tmp_path, {"data/models/_draft.yaml": MODEL})
+    assert [str(e) for e in errors] == ["data/models/_draft.yaml:1:1: (file): only _template.yaml may start with '_'; "
+                                        "name a data file <id>.yaml, or delete this one"]
+
+
+def test_an_empty_subfolder_is_reported(tmp_path: Path) -> None:
+    root = make_root(tmp_path, {})
+    (root / "data" / "benchmarks" / "old").mkdir()
+    with pytest.raises(DataErrors) as raised:
+        load_catalog(root)
+    assert [str(e) for e in raised.value.errors] == [
+        "data/benchmarks/old:1:1: (file): is a folder; data files sit directly in data/benchmarks, subfolders are not read"]
+
+
+SCHEMA_PATTERNS = [
+    ("model", MODEL, ["id"], "demo"),
+    ("model", MODEL, ["paper"], "https://arxiv.org/abs/2310.03744"),
+    ("model", MODEL + "based_on: [blip]\n", ["based_on", 0], "blip"),
+    ("benchmark", BENCHMARK, ["papers", 0], "https://arxiv.org/abs/2305.10355"),
+    ("glossary", GLOSSARY, ["terms", 0, "id"], "vlm"),
+    ("glossary", GLOSSARY, ["terms", 0, "abbr"], "VLM"),
+]
+
+
+@pytest.mark.parametrize(("schema", "text", "path", "value"), SCHEMA_PATTERNS,
+                         ids=[f"{s}-{'.'.join(map(str, p))}" for s, _, p, _ in SCHEMA_PATTERNS])
+def test_schema_patterns_refuse_a_trailing_newline(schema: str, text: str, path: list[str | int], value: str) -> None:
+    """Python's `$` matches before a final newline too, and jsonschema searches: the schema alone must refuse it."""
+    import yaml
+
+    from macros.catalog import _validator
+
+    validator = _validator(ROOT / "data" / "schema" / f"{schema}.schema.json")
+    entry = yaml.safe_load(text)
+    parent = entry
+    for part in path[:-1]:
+        parent = parent[part]
+    assert parent[path[-1]] == value and validator.full.is_valid(entry)
+    parent[path[-1]] = value + "\n"
+    assert not validator.full.is_valid(entry) and not validator.quick.is_valid(entry)
+
+
+def test_every_schema_pattern_ends_at_the_end_of_the_value() -> None:
+    import json
+    import re
+
+    patterns = re.findall(r'"pattern": ("(?:[^"\\]|\\.)*")', "".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "schema").glob("*.json"))))
+    assert len(patterns) >= 5 and all(json.loads(p).endswith("$(?!\\n)") for p in patterns), patterns
+
+
+REAL_ABBREVIATIONS = ("ANLS BLEU CIDEr CLIP DPO GRPO ITC ITM LLM LoRA MLM MoE MLLM OCR PPO Q-Former QLoRA RLAIF RLHF "
+                      "SFT VLA VLM ViT VQA VQ").split()
+
+
+@pytest.mark.parametrize("abbr", ["The", "and", "a", "IT", "US", "AND", "vlm", "V", "VLM\n", "V LM"])
+def test_an_abbreviation_must_be_distinctive(tmp_path: Path, abbr: str) -> None:
+    glossary = GLOSSARY.replace("abbr: VLM", f"abbr: {json.dumps(abbr)}")
+    errors = errors_for(tmp_path, {"data/glossary.yaml": glossary})
+    assert any(e.field == "terms[0].abbr" and e.line == 5 for e in errors), [str(e) for e in errors]
+
+
+def test_every_abbreviation_of_the_real_glossary_is_accepted(tmp_path: Path) -> None:
+    terms = "".join(f"  - id: term-{n}\n    en: Term {n}\n    zh: 术语 {n}\n    abbr: {abbr}\n"
+                    f"    definition: {{zh: 定义, en: Definition}}\n" for n, abbr in enumerate(REAL_ABBREVIATIONS))
+    catalog = load_catalog(make_root(tmp_path, {"data/glossary.yaml": "terms:\n" + terms}))
+    assert sorted(term["abbr"] for term in catalog.glossary) == sorted(REAL_ABBREVIATIONS)
+
+
+@pytest.mark.parametrize("loader", ["C", "pure Python"])
+def test_lines_are_counted_as_editors_count_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loader: str) -> None:
+    """YAML also breaks lines at U+2028, U+2029 and U+0085; editors, git and GitHub only at "\\n". Both loaders
+    give a mark's index in characters (not bytes), from which the line is counted."""
+    import yaml
+
+    from macros import yaml_source
+
+    if loader != "C":
+        monkeypatch.setattr(yaml_source, "SafeLoader", yaml.SafeLoader)
+    text = (replace(replace(MODEL, "  en: A model for tests.", '  en: "A model\u2028for\u2029tests\u0085."'),
+                    "name: Demo-VL", "name: Démo-VL 😀").replace("\n", "\r\n") + "uncertain: maybe\r\n")
+    errors = errors_for(tmp_path, {"data/models/demo.yaml": text})
+    assert [(e.line, e.column, e.field) for e in errors] == [(line_of(text, "uncertain:"), 12, "uncertain")]

@@ -3,7 +3,6 @@ and every kind of break is reported with the page it is on."""
 
 from __future__ import annotations
 
-import functools
 import http.server
 import importlib.util
 import re

@@ -1,22 +1,74 @@
 /* VLM Survey: "download this view". The rows of a page's data tables that are still shown (a filter
    hides the others with `hidden` or display: none) are cut out of the site's full exports, which
    the build writes from the same YAML: data/<collection>.json, data/<collection>.csv, references.bib.
-   The buttons are in the page (macros/exports.py), hidden until this script runs. */
+   The buttons are in the page (macros/exports.py), hidden until this script runs.
+   - Every CSV cell goes through the formula-injection rule of macros/exports.py (its docstring), the
+     same rule: a `'` in front of a cell whose first character is a tab or a carriage return, or whose
+     first character past leading whitespace is =, +, - or @. The files are neutralised already; the
+     rule leaves a neutralised cell alone, so applying it again changes nothing but a stale file.
+   - A download that fails (network, a file that does not parse, a browser refusing the Blob) says
+     so next to the buttons, in the page's language (the box's data-vlm-failed text). */
 (function () {
   "use strict";
 
   var EXTENSIONS = { csv: "csv", json: "json", bibtex: "bib" };
   var TYPES = { csv: "text/csv", json: "application/json", bibtex: "application/x-bibtex" };
+  /* Keep in step with FORMULA_LEAD_SPACE and FORMULA_CELL in macros/exports.py. */
+  var FORMULA_CELL = /^(?:[\t\r]|[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]*[=+\-@])/;
+  var MAX_REASON = 200;
+
+  function neutralise(text) {
+    return FORMULA_CELL.test(text) ? "'" + text : text;
+  }
 
   /* Ids of the rows shown, in the order shown (sorting reorders rows), each once. */
   function visibleIds(collection) {
     var ids = [];
-    var rows = document.querySelectorAll('table[data-vlm-table="' + collection + '"] tbody tr[data-entry]');
+    var rows = document.querySelectorAll('table[data-vlm-table="' + CSS.escape(collection) + '"] tbody tr[data-entry]');
     rows.forEach(function (row) {
       if (row.hidden || getComputedStyle(row).display === "none") return;
       if (ids.indexOf(row.dataset.entry) === -1) ids.push(row.dataset.entry);
     });
     return ids;
+  }
+
+  /* RFC 4180 as Python's csv module writes it: records of cells; quoted cells may hold , " and newlines. */
+  function parseCsv(text) {
+    var records = [];
+    var record = [];
+    var cell = "";
+    var quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c !== '"') cell += c;
+        else if (text[i + 1] === '"') { cell += '"'; i++; }
+        else quoted = false;
+      } else if (c === '"') {
+        quoted = true;
+      } else if (c === ",") {
+        record.push(cell);
+        cell = "";
+      } else if (c === "\n" || (c === "\r" && text[i + 1] === "\n")) {
+        if (c === "\r") i++;
+        record.push(cell);
+        records.push(record);
+        record = [];
+        cell = "";
+      } else {
+        cell += c;
+      }
+    }
+    if (quoted) throw new Error("CSV: unterminated quoted cell");
+    if (cell !== "" || record.length) { record.push(cell); records.push(record); }
+    return records;
+  }
+
+  function csvLine(cells) {
+    return cells.map(function (cell) {
+      var text = neutralise(cell);
+      return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    }).join(",");
   }
 
   function fetchText(url) {
@@ -27,29 +79,31 @@
   }
 
   function pick(byId, ids) {
-    return ids.filter(function (id) { return id in byId; }).map(function (id) { return byId[id]; });
+    return ids.filter(function (id) { return Object.prototype.hasOwnProperty.call(byId, id); })
+      .map(function (id) { return byId[id]; });
   }
 
   var cut = {
     /* The JSON export's envelope (schema version, license...) around the entries shown. */
     json: function (text, ids) {
       var data = JSON.parse(text);
-      var byId = {};
+      var byId = Object.create(null);
       data.entries.forEach(function (entry) { byId[entry.id] = entry; });
       data.entries = pick(byId, ids);
       data.count = data.entries.length;
       return JSON.stringify(data, null, 2) + "\n";
     },
-    /* One line per entry (the export folds whitespace), the id in the first column. */
+    /* One record per entry, the id in the first column; every cell neutralised (see the top). */
     csv: function (text, ids) {
-      var lines = text.replace(/\n$/, "").split("\n");
-      var byId = {};
-      lines.slice(1).forEach(function (line) { byId[line.split(",", 1)[0]] = line; });
-      return [lines[0]].concat(pick(byId, ids)).join("\n") + "\n";
+      var records = parseCsv(text);
+      if (!records.length) throw new Error("CSV: no header row");
+      var byId = Object.create(null);
+      records.slice(1).forEach(function (record) { byId[record[0]] = record; });
+      return [records[0]].concat(pick(byId, ids.map(neutralise))).map(csvLine).join("\n") + "\n";
     },
     /* Keys are the entry's id, then id_2, id_3... for its further papers. */
     bibtex: function (text, ids) {
-      var byId = {};
+      var byId = Object.create(null);
       text.split(/\n(?=@)/).forEach(function (chunk) {
         var match = /^@\w+\{([^,]+),/.exec(chunk);
         if (!match) return;
@@ -71,6 +125,25 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 0);
   }
 
+  /* The failure, said next to the buttons (role="alert"), in the page's language; "" clears it. */
+  function tell(box, message) {
+    var region = box.querySelector(".vlm-download-message");
+    if (!region && !message) return;
+    if (!region) {
+      region = document.createElement("div");
+      region.className = "vlm-download-message";
+      region.setAttribute("role", "alert");
+      box.appendChild(region);
+    }
+    region.textContent = message;
+  }
+
+  function failure(box, error) {
+    var reason = String((error && error.message) || error || "?").slice(0, MAX_REASON).replace(/[\s.。]+$/, "");
+    var template = box.dataset.vlmFailed || "Download failed ({reason}).";
+    return template.replace("{reason}", function () { return reason; });
+  }
+
   function setup(box) {
     var views = box.querySelector(".vlm-download-views");
     if (!views || box.dataset.vlmReady) return;
@@ -81,12 +154,23 @@
       if (!button) return;
       var collection = box.dataset.vlmDownloads;
       var format = button.dataset.format;
-      var source = box.dataset.vlmRoot + (format === "bibtex" ? "references.bib" : "data/" + collection + "." + format);
-      var ids = visibleIds(collection);
       button.disabled = true;
-      fetchText(source)
-        .then(function (text) { save(cut[format](text, ids), format, collection + "-view." + EXTENSIONS[format]); })
-        .catch(function (error) { console.error("download this view:", error); })
+      tell(box, "");
+      /* Everything, from reading the rows to saving the file, inside the chain: any throw is reported. */
+      Promise.resolve()
+        .then(function () {
+          if (!Object.prototype.hasOwnProperty.call(cut, format)) throw new Error("unknown format " + format);
+          var ids = visibleIds(collection);
+          var file = format === "bibtex" ? "references.bib" : "data/" + collection + "." + format;
+          var source = box.dataset.vlmRoot + file;
+          return fetchText(source).then(function (text) {
+            save(cut[format](text, ids), format, collection + "-view." + EXTENSIONS[format]);
+          });
+        })
+        .catch(function (error) {
+          console.warn("download this view:", error);
+          tell(box, failure(box, error));
+        })
         .then(function () { button.disabled = false; });
     });
   }

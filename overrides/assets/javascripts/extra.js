@@ -13,11 +13,25 @@
     });
   }
 
+  /* The element the address's fragment names, or null. The fragment is whatever the reader (or a
+     link) put there: it may not decode (#%E0%A4%A, #%), and it is only ever looked up by id, never
+     built into a selector or into markup. */
+  function fragmentTarget() {
+    var raw = location.hash.slice(1);
+    if (!raw) return null;
+    var id;
+    try {
+      id = decodeURIComponent(raw);
+    } catch (error) {
+      id = raw;  /* not percent-encoded UTF-8: no decoded id to find, try it as written */
+    }
+    return document.getElementById(id) || (id !== raw ? document.getElementById(raw) : null);
+  }
+
   /* A row named in the address (#model-llava-1-5) is highlighted. */
   function highlightTarget() {
     document.querySelectorAll("tr.vlm-target").forEach(function (row) { row.classList.remove("vlm-target"); });
-    var id = decodeURIComponent(location.hash.slice(1));
-    var row = id && document.getElementById(id);
+    var row = fragmentTarget();
     if (row && row.tagName === "TR") row.classList.add("vlm-target");
   }
 
@@ -25,8 +39,7 @@
      or row just followed), otherwise the section the table of contents marks as the one being read
      (Material follows scrolling there), otherwise whatever fragment the address has. */
   function currentSection() {
-    var id = decodeURIComponent(location.hash.slice(1));
-    var target = id && document.getElementById(id);
+    var target = fragmentTarget();
     if (target) {
       var box = target.getBoundingClientRect();
       if (box.bottom > 0 && box.top < window.innerHeight) return location.hash;

@@ -147,7 +147,10 @@
     return this.namespace + "." + name;
   };
 
-  /* Take the state from the URL; returns whether the URL named this table. Unknown values are ignored. */
+  /* Take the state from the URL; returns whether the URL named this table. Unknown values are ignored.
+     The values are the reader's address, hostile as any: URLSearchParams decodes them without throwing
+     (a malformed %-sequence becomes U+FFFD), and they are only ever assigned to a control's value and
+     compared, never built into a selector or markup. */
   Filter.prototype.read = function (params) {
     var self = this;
     var named = false;

@@ -1,0 +1,163 @@
+"""`docs.py serve`: both languages on 127.0.0.1 with live reload, surviving broken pages and data.
+
+Every rebuild is built beside the site and swapped in (as `docs.py build` does), so a failed one
+leaves the last good site in place: the server keeps serving it, prints the error and shows it in a
+box on every HTML page until a rebuild succeeds (live reload then refreshes the page).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from mkdocs.exceptions import MkDocsException
+from mkdocs.livereload import LiveReloadServer
+
+from docs import LANGUAGES, ROOT, SHARED, Language, build_language, log_like_mkdocs, replacing
+from macros.yaml_source import DataErrors
+
+ERROR_BOX = ('<pre id="build-error" role="alert" style="position:fixed;left:1rem;right:1rem;bottom:1rem;'
+             'z-index:100000;max-height:45vh;overflow:auto;margin:0;padding:1rem;white-space:pre-wrap;'
+             'font:13px/1.4 monospace;color:#7a0000;background:#fff3f3;border:3px solid #d00000;'
+             'border-radius:6px"><strong>Build failed, showing the last good site:</strong>\n{}</pre>')
+
+
+class _Collector(logging.Handler):
+    """Keeps every warning and error logged while it is attached (not MkDocs' notice that a build is
+    dirty, which every page rebuild logs)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith("A 'dirty' build is being performed"):
+            self.messages.append(message)
+
+
+@contextmanager
+def logged_problems() -> Iterator[list[str]]:
+    """The warnings and errors MkDocs and its plugins (mkdocs-macros among them) log in the block."""
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+def describe(exc: BaseException, logged: list[str]) -> str:
+    """Why a build failed: the data's file:line:col lines, or what was logged and the final error."""
+    if isinstance(exc, DataErrors):
+        return exc.report()
+    if isinstance(exc, MkDocsException):
+        reason = exc.format_message()
+    elif isinstance(exc, SystemExit):  # mkdocs-macros exits on a failing macro, after logging why
+        reason = f"exit {exc.code}"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    return "\n".join([*logged, reason])
+
+
+def with_error_box(page: bytes, error: str | None) -> bytes:
+    """`page` with the escaped `error` in a fixed box before </body> (unchanged without an error)."""
+    if error is None:
+        return page
+    end = page.rfind(b"</body>")
+    end = len(page) if end < 0 else end
+    return page[:end] + ERROR_BOX.format(html.escape(error)).encode() + page[end:]
+
+
+class Rebuilder:
+    """Rebuilds what changed (one language's pages, dirty, or everything) and keeps the last error."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.snapshot = self._mtimes()
+        self.error: str | None = None
+
+    def _mtimes(self) -> dict[Path, float]:
+        watched = [ROOT / name for name in SHARED] + [lang.docs for lang in LANGUAGES]
+        files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*")) if p.is_file()]
+        return {path: path.stat().st_mtime for path in files}
+
+    def rebuild(self, langs: Sequence[Language], dirty: bool) -> None:
+        """Build `langs` beside the site (from a copy of it when dirty) and swap; on failure keep the site."""
+        started = time.perf_counter()
+        with logged_problems() as logged:
+            try:
+                with replacing(self.site_dir) as new_site:
+                    if dirty:
+                        shutil.copytree(self.site_dir, new_site, symlinks=True)
+                    for lang in langs:
+                        # Not strict while serving: a dirty rebuild warns about the other language's
+                        # files in its folder. `make build` stays strict.
+                        build_language(lang, new_site / lang.subdir, strict=False, dirty=dirty)
+            except (Exception, SystemExit) as exc:  # not KeyboardInterrupt: Ctrl-C stops the server
+                self.error = describe(exc, logged)
+                print(f"Build failed, still serving the last good site:\n{self.error}", file=sys.stderr, flush=True)
+                return
+        self.error = None
+        print(f"{', '.join(lang.name for lang in langs)}: built{' (changed pages only)' if dirty else ''} in "
+              f"{time.perf_counter() - started:.2f} s", flush=True)
+
+    def build_all(self) -> None:
+        self.rebuild(LANGUAGES, dirty=False)
+
+    def __call__(self) -> None:
+        current = self._mtimes()
+        changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
+        self.snapshot = current
+        pages_only = [lang for lang in LANGUAGES if any(p.is_relative_to(lang.docs) for p in changed)]
+        shared = any(not any(p.is_relative_to(lang.docs) for lang in LANGUAGES) for p in changed)
+        if shared or self.error:  # after a failure only a full build tells whether all is well again
+            self.build_all()
+        elif pages_only:
+            self.rebuild(pages_only, dirty=True)
+
+
+class ErrorBoxServer(LiveReloadServer):
+    """MkDocs' live-reload server that shows the last build error on every HTML page it serves."""
+
+    def __init__(self, rebuilder: Rebuilder, host: str, port: int) -> None:
+        super().__init__(builder=rebuilder, host=host, port=port, root=str(rebuilder.site_dir))
+        self.rebuilder = rebuilder
+        self.error_handler = self._error_page
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        return with_error_box(super()._inject_js_into_html(content, epoch), self.rebuilder.error)
+
+    def _error_page(self, code: int) -> bytes | None:
+        """While a build is failing, a missing page (none built yet) shows the error as well."""
+        if self.rebuilder.error is None:
+            return None
+        return self._inject_js_into_html(f"<!doctype html><title>{code}</title><body></body>".encode(),
+                                         self._visible_epoch)
+
+
+def serve(site_dir: Path, port: int) -> int:
+    """Build both languages, then serve them on 127.0.0.1 and rebuild on every change."""
+    log_like_mkdocs()
+    rebuild = Rebuilder(site_dir)
+    rebuild.build_all()
+    server = ErrorBoxServer(rebuild, host="127.0.0.1", port=port)
+    for name in SHARED:
+        server.watch(str(ROOT / name))
+    for lang in LANGUAGES:
+        server.watch(str(lang.docs))
+    print(f"Serving both languages: http://127.0.0.1:{port}/ (中文) and http://127.0.0.1:{port}/en/ (English)")
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
