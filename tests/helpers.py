@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -14,6 +18,23 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = {"zh": "", "en": "en"}
 COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".pytest_cache", "__pycache__", "node_modules")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """`directory` over HTTP on a free loopback port, in a thread; yields the base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def run_docs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

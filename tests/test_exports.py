@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import copy
 import csv
-import functools
-import http.server
 import io
 import json
 import math
 import re
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from helpers import LANGS, ROOT, copy_repo, page_path, run_docs, soup
+from helpers import LANGS, ROOT, copy_repo, page_path, run_docs, serving, soup
 from macros import exports
 from macros.catalog import load_catalog
 from macros.i18n import t
@@ -271,17 +268,6 @@ survey_version: later
 """
 
 
-def _serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from a copy of the repository with one model whose every text is a formula."""
@@ -295,7 +281,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site: Path) -> Iterator[str]:
-    yield from _serve(hostile_site)
+    with serving(hostile_site) as url:
+        yield url
 
 
 def hostile_cells(row: dict[str, str]) -> dict[str, str]:

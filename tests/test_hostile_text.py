@@ -12,13 +12,10 @@ macros show template syntax as text too.
 from __future__ import annotations
 
 import csv
-import functools
 import html
-import http.server
 import io
 import json
 import re
-import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,7 +23,7 @@ import pytest
 import yaml
 from mkdocs.utils.meta import get_data
 
-from helpers import copy_repo, run_docs, soup, write_files
+from helpers import copy_repo, run_docs, serving, soup, write_files
 from macros import entry_pages, tables
 from test_data_loader import BENCHMARK, MODEL
 
@@ -272,17 +269,8 @@ def test_no_page_carries_code_from_data(hostile_build: tuple[Path, Path]) -> Non
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_build: tuple[Path, Path]) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(hostile_build[1]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
+    with serving(hostile_build[1]) as url:
+        yield url
 
 
 @pytest.mark.browser
