@@ -14,6 +14,8 @@ help:
 	@echo "make test        set up, then run every test (data, macros, strict builds, links, browser)"
 	@echo "make build       strict build: Chinese into site/, English into site/en/"
 	@echo "make check-data  validate data/*.yaml and print file:line:col: field: message for each problem"
+	@echo "make new-model ARXIV=2304.08485      start data/models/<id>.yaml from an arXiv paper (ID=<id> names it)"
+	@echo "make new-benchmark ARXIV=2306.13394  start data/benchmarks/<id>.yaml from an arXiv paper"
 	@echo "make test-fast   the tests that need no browser"
 	@echo "make links       build, then check every internal link, anchor and asset of both languages"
 	@echo "make vendor      refresh the vendored front-end libraries from npm (package.json)"
@@ -93,3 +95,13 @@ screenshots: build browser-deps
 
 lighthouse: build browser-deps
 	$(PY) scripts/lighthouse.py $(PAGES)
+
+# A new entry from its arXiv paper (scripts/new_entry.py): title, authors, year and paper link come from
+# arXiv's API, the only network access, at that moment; every other field is left empty for the
+# contributor. ID=<id> picks the id (default: the name the title starts with, or arxiv-<number>).
+.PHONY: new-model new-benchmark
+new-model: setup
+	$(PY) scripts/new_entry.py model "$(ARXIV)" $(if $(ID),--id "$(ID)")
+
+new-benchmark: setup
+	$(PY) scripts/new_entry.py benchmark "$(ARXIV)" $(if $(ID),--id "$(ID)")

@@ -47,7 +47,8 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 COMMON_WORDS = frozenset("""a am an and any are as at be but by can do for go has he her his if in is it its me
     my no not of off on one or our out she so the to up us was we who you""".split())
 # Fields whose text in `_template.yaml` is an example that no real entry may keep unchanged.
-EXAMPLE_FIELDS = ("name", "paper", "papers", "project", "summary", "connector_detail", "note", "corrections")
+EXAMPLE_FIELDS = ("name", "title", "authors", "paper", "papers", "project", "summary", "connector_detail", "note",
+                  "corrections")
 SCHEMA_FILES = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json",
                 "glossary": "glossary.schema.json"}
 

@@ -83,17 +83,27 @@ def paper_keys(collection: str, entry: dict[str, Any]) -> list[str]:
     return [entry["id"] if n == 1 else f'{entry["id"]}_{n}' for n in range(1, len(papers) + 1)]
 
 
+def bibtex_authors(names: Iterable[str]) -> str:
+    """Names as published joined with ' and '; a name holding the word 'and' is braced so it stays one."""
+    return " and ".join("{" + escape_bibtex(name) + "}" if re.search(r"\band\b", name, re.I)
+                        else escape_bibtex(name) for name in names)
+
+
 def entry_bibtex(collection: str, entry: dict[str, Any], page_url: str) -> list[str]:
     """One @misc entry per paper of a model or benchmark; `page_url` is its page on this site.
 
-    The data holds no authors or paper titles, so the title is the entry's name (case-protected),
-    arXiv papers carry their eprint number, and the note says where the entry comes from.
+    The optional `title` and `authors` describe the (first) paper: when given, its entry carries them;
+    otherwise, and for further papers, the title is the entry's name. Titles are case-protected, arXiv
+    papers carry their eprint number, and the note says where the entry comes from.
     """
     papers = [entry["paper"]] if collection == "models" else entry["papers"]
     what = "Model" if collection == "models" else "Benchmark"
     entries = []
-    for key, paper in zip(paper_keys(collection, entry), papers):
-        fields = [("title", "{" + escape_bibtex(entry["name"]) + "}"), ("year", str(entry["year"]))]
+    for number, (key, paper) in enumerate(zip(paper_keys(collection, entry), papers)):
+        first = number == 0
+        fields = [("author", bibtex_authors(entry["authors"]))] if first and entry.get("authors") else []
+        title = entry.get("title") if first else None
+        fields += [("title", "{" + escape_bibtex(title or entry["name"]) + "}"), ("year", str(entry["year"]))]
         if collection == "models":
             fields.append(("organization", escape_bibtex(entry["organization"])))
         eprint = arxiv_id(paper)

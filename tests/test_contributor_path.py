@@ -82,7 +82,7 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, s
         "source": "tests/test_contributor_path.py (a made-up entry)"},
         blocks={"summary": "  zh: 一个按模板新增的演示模型。\n  en: A demonstration model added from the template.\n",
                 "connector_detail": "  zh: 两层 MLP 连接视觉与语言。\n  en: A two-layer MLP joins vision and language.\n"},
-        drop={"corrections", "uncertain"}), encoding="utf-8")
+        drop={"corrections", "uncertain", "title", "authors"}), encoding="utf-8")
     check = run_docs("check-data", cwd=repo)  # step 3: check
     assert check.returncode == 0, check.stderr
     site = tmp_path_factory.mktemp("contributor-site")
