@@ -25,8 +25,8 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
-from macros.yaml_source import (WHOLE_FILE, DataError, DataErrors, Document, char_name, file_kind, not_regular,
-                                read_bytes, read_document)
+from macros.yaml_source import (WHOLE_FILE, DataError, DataErrors, Document, char_name, display_path, file_kind,
+                                not_regular, read_bytes, read_document, tree)
 
 COLLECTIONS = ("models", "benchmarks")
 TEMPLATE = "_template.yaml"  # the file contributors copy; the only data-folder file that is not an entry
@@ -173,30 +173,15 @@ def _fingerprint(data_dir: Path) -> str:
     """A digest of everything under data/: names, kinds and contents. Like the loader, it opens only regular
     files, never through a link (a link, pipe or device counts by its kind), and reads none past the size limit."""
     digest = hashlib.blake2b(digest_size=16)
-    for path in _tree(data_dir):
+    for path in tree(data_dir):
         try:
             kind = file_kind(os.lstat(path).st_mode)
             content = kind.encode() if kind else read_bytes(path, "")
         except (OSError, DataErrors) as exc:  # the loader reports the file in its own words
             content = str(exc).encode()
-        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8", "surrogateescape") + b"\0" + content + b"\0")
+        name = path.relative_to(data_dir).as_posix().encode("utf-8", "surrogateescape")
+        digest.update(name + b"\0" + content + b"\0")
     return digest.hexdigest()
-
-
-def _tree(folder: Path) -> list[Path]:
-    """Every path under `folder`, sorted, without entering a linked folder."""
-    paths: list[Path] = []
-    pending = [folder]
-    while pending:
-        try:
-            with os.scandir(pending.pop()) as entries:
-                for entry in entries:
-                    paths.append(Path(entry.path))
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(Path(entry.path))
-        except OSError:
-            continue  # not a folder, or unreadable: the loader says which
-    return sorted(paths)
 
 
 def _read_catalog(root: Path) -> Catalog:
@@ -229,13 +214,6 @@ def _order(entry: dict[str, Any]) -> tuple[int, str]:
     return entry["year"], entry["name"].casefold()
 
 
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _folder_ok(root: Path, folder: Path, errors: list[DataError]) -> bool:
     """Whether `folder` is a real folder (not a link to one elsewhere); if not, say so in `errors`."""
     try:
@@ -245,14 +223,14 @@ def _folder_ok(root: Path, folder: Path, errors: list[DataError]) -> bool:
     if kind == "a folder":
         return True
     problem = "folder is missing" if kind == "missing" else f"is {kind}; expected a folder in the repository"
-    errors.append(DataError(_display(root, folder), 1, 1, WHOLE_FILE, problem))
+    errors.append(DataError(display_path(root, folder), 1, 1, WHOLE_FILE, problem))
     return False
 
 
 def _schema(root: Path, name: str, errors: list[DataError]) -> Validator | None:
     path = root / "data" / "schema" / SCHEMA_FILES[name]
     try:
-        return _validator(path, _display(root, path))
+        return _validator(path, display_path(root, path))
     except DataErrors as exc:
         errors.extend(exc.errors)
         return None
@@ -266,9 +244,9 @@ def _load_collection(root: Path, folder: Path, validator: Validator, errors: lis
     with os.scandir(folder) as listing:
         found = sorted(listing, key=lambda item: item.name)
     for item in found:
-        path, display = Path(item.path), _display(root, Path(item.path))
+        path, display = Path(item.path), display_path(root, Path(item.path))
         if item.is_dir(follow_symlinks=False):
-            errors.extend(_nested(root, path, _display(root, folder)))
+            errors.extend(_nested(root, path, display_path(root, folder)))
             continue
         problem = _listing_problem(item)
         if problem:
@@ -308,13 +286,13 @@ def _listing_problem(item: os.DirEntry[str]) -> str | None:
 
 def _nested(root: Path, folder: Path, parent: str) -> Iterable[DataError]:
     """A subfolder is not read: report each file in it (or the folder itself when it holds none)."""
-    paths = _tree(folder)
+    paths = tree(folder)
     files = [path for path in paths if file_kind(os.lstat(path).st_mode) != "a folder"]
     where = f"data files sit directly in {parent}, subfolders are not read"
     for path in files:
-        yield DataError(_display(root, path), 1, 1, WHOLE_FILE, f"is inside a subfolder; {where}")
+        yield DataError(display_path(root, path), 1, 1, WHOLE_FILE, f"is inside a subfolder; {where}")
     if not files:
-        yield DataError(_display(root, folder), 1, 1, WHOLE_FILE, f"is a folder; {where}")
+        yield DataError(display_path(root, folder), 1, 1, WHOLE_FILE, f"is a folder; {where}")
 
 
 def _id_problems(document: Document, entry_id: str, stem: str, first_file_of_id: dict[str, str]) -> list[DataError]:
@@ -373,7 +351,7 @@ def _unchanged_examples(document: Document, examples: set[str]) -> Iterable[Data
 
 def _load_single(root: Path, path: Path, validator: Validator,
                  errors: list[DataError]) -> dict[str, Any] | None:
-    display = _display(root, path)
+    display = display_path(root, path)
     document = _read(path, display, errors)
     if document is None:
         return None

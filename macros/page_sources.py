@@ -8,14 +8,14 @@ include from), with `file:line:col: field: message` lines like the data's.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterable
 
 import yaml
 from mkdocs.utils.meta import YAML_RE
 
-from macros.yaml_source import WHOLE_FILE, DataError, DataErrors, file_kind, not_regular, read_bytes
+from macros.yaml_source import (WHOLE_FILE, DataError, DataErrors, display_path, file_kind, not_regular, read_bytes,
+                                tree)
 
 MAX_PAGE_BYTES = 1024 * 1024
 FRONT_MATTER = "(front matter)"
@@ -27,7 +27,7 @@ def check_pages(root: Path, docs_dir: Path) -> None:
     errors: list[DataError] = []
     for folder in (docs_dir, root / SNIPPETS):
         if folder.is_symlink():
-            errors.append(DataError(_shown(root, folder), 1, 1, WHOLE_FILE, not_regular("a symbolic link")))
+            errors.append(DataError(display_path(root, folder), 1, 1, WHOLE_FILE, not_regular("a symbolic link")))
         elif folder.is_dir():
             errors.extend(_check_folder(root, folder))
     if errors:
@@ -43,17 +43,13 @@ class PageErrors(DataErrors):
 
 
 def _check_folder(root: Path, folder: Path) -> Iterable[DataError]:
-    for current, dirs, files in os.walk(folder):  # os.walk does not follow links into folders
-        for name in sorted(dirs + files):
-            path = Path(current, name)
-            shown = _shown(root, path)
-            kind = file_kind(path.lstat().st_mode)
-            if kind == "a symbolic link":
-                dirs[:] = [d for d in dirs if d != name]
-            if kind and kind != "a folder":
-                yield DataError(shown, 1, 1, WHOLE_FILE, not_regular(kind))
-            elif not kind and path.suffix == ".md":
-                yield from _check_page(path, shown)
+    for path in tree(folder):
+        shown = display_path(root, path)
+        kind = file_kind(path.lstat().st_mode)
+        if kind and kind != "a folder":
+            yield DataError(shown, 1, 1, WHOLE_FILE, not_regular(kind))
+        elif not kind and path.suffix == ".md":
+            yield from _check_page(path, shown)
 
 
 def _check_page(path: Path, shown: str) -> Iterable[DataError]:
@@ -67,7 +63,8 @@ def _check_page(path: Path, shown: str) -> Iterable[DataError]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        yield DataError(shown, line, 1, WHOLE_FILE, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the page as UTF-8")
+        yield DataError(shown, line, 1, WHOLE_FILE,
+                        f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the page as UTF-8")
         return
     text = text.replace("\r\n", "\n")
     match = YAML_RE.match(text)
@@ -96,10 +93,3 @@ def _key_line(block: str, key: str) -> int:
     """The file line of `key:` in a front matter block (the block starts on line 2)."""
     lines = block.split("\n")
     return next((i + 2 for i, line in enumerate(lines) if line.startswith(f"{key}:")), 2)
-
-
-def _shown(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

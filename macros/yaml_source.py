@@ -155,6 +155,30 @@ def file_kind(mode: int) -> str | None:
     return next((kind for test, kind in kinds if test(mode)), "not a regular file")
 
 
+def tree(folder: Path) -> list[Path]:
+    """Every path under `folder`, sorted, without entering a linked folder."""
+    paths: list[Path] = []
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    paths.append(Path(entry.path))
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+        except OSError:
+            continue  # not a folder, or unreadable: the loader says which
+    return sorted(paths)
+
+
+def display_path(root: Path, path: Path) -> str:
+    """`path` as messages show it: relative to the repository `root` when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def read_bytes(path: Path, display: str, limit: int = MAX_BYTES, what: str = "a data file") -> bytes:
     """The bytes of the regular file at `path`: never through a symbolic link, never blocking on a pipe,
     never more than `limit` + 1 bytes (the size is checked on the opened file, so it cannot be swapped)."""
