@@ -7,16 +7,13 @@ from typing import Iterator
 
 import pytest
 
-from helpers import run_docs, serving
+from helpers import build_site, serving
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Both languages, built with the strict build that `make build` runs."""
-    target = tmp_path_factory.mktemp("site")
-    result = run_docs("build", "-d", str(target))
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return target
+    return build_site(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,13 @@ def run_docs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, env=_env())
 
 
+def build_site(target: Path, cwd: Path = ROOT) -> Path:
+    """Build both languages of the repository at `cwd` into `target` with the strict build; assert it worked."""
+    result = run_docs("build", "-d", str(target), cwd=cwd)
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return target
+
+
 def _env() -> dict[str, str]:
     import os
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

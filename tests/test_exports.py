@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from helpers import LANGS, ROOT, copy_repo, page_path, run_docs, serving, soup
+from helpers import LANGS, ROOT, build_site, copy_repo, page_path, serving, soup
 from macros import exports
 from macros.catalog import load_catalog
 from macros.i18n import t
@@ -273,10 +273,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from a copy of the repository with one model whose every text is a formula."""
     repo = copy_repo(tmp_path_factory.mktemp("hostile-exports") / "repo")
     (repo / "data" / "models" / "hostile-formula.yaml").write_text(HOSTILE_MODEL, encoding="utf-8")
-    target = repo.parent / "site"
-    result = run_docs("build", "-d", str(target), cwd=repo)
-    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
-    return target
+    return build_site(repo.parent / "site", cwd=repo)
 
 
 @pytest.fixture(scope="module")

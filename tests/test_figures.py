@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from helpers import LANGS, ROOT, copy_repo, page_path, run_docs, soup
+from helpers import LANGS, ROOT, build_site, copy_repo, page_path, soup
 from macros import figures
 from macros.catalog import load_catalog
 from macros.i18n import label
@@ -84,8 +84,7 @@ def test_a_model_added_to_the_data_appears_in_both_figures(site: Path, tmp_path:
                based_on=["llava-1-5"])
     (repo / "data" / "models" / "figure-probe-vl.yaml").write_text(yaml.safe_dump(new, allow_unicode=True),
                                                                     encoding="utf-8")
-    result = run_docs("build", "-d", str(tmp_path / "site"), cwd=repo)
-    assert result.returncode == 0, result.stderr
+    build_site(tmp_path / "site", cwd=repo)
     for lang in LANGS:
         before = soup(page_path(site, lang, "architecture"))
         after = soup(page_path(tmp_path / "site", lang, "architecture"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import LANGS, ROOT, copy_repo, page_path, run_docs, soup, source_pages
+from helpers import LANGS, ROOT, build_site, copy_repo, page_path, soup, source_pages
 from macros import freshness
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -117,8 +117,7 @@ def test_a_translation_behind_is_bannered_on_the_site(tmp_path: Path) -> None:
     en = repo / "docs" / "en" / "vit.md"
     en.write_text(en.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     commit_all(repo, "Change the English ViT page")
-    result = run_docs("build", "-d", str(tmp_path / "site"), cwd=repo)
-    assert result.returncode == 0, result.stderr
+    build_site(tmp_path / "site", cwd=repo)
     zh_vit = page_path(tmp_path / "site", "zh", "vit")
     banner = soup(zh_vit).select_one("article .vlm-translation-behind")
     assert banner is not None and banner.has_attr("data-search-exclude")

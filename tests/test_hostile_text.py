@@ -22,10 +22,10 @@ from typing import Any, Iterator
 import pytest
 import yaml
 from mkdocs.utils.meta import get_data
-
-from helpers import copy_repo, run_docs, serving, soup, write_files
-from macros import entry_pages, tables
+from helpers import build_site, copy_repo, run_docs, serving, soup, write_files
 from test_data_loader import BENCHMARK, MODEL
+
+from macros import entry_pages, tables
 
 LANGS = {"zh": "", "en": "en"}
 TEMPLATE = "😀𠀀 {{ 7*7 }} {% if 1 %}RAN{% endif %} {# c #} {{ lipsum.__globals__.os.popen('touch PWNED') }}"
@@ -106,10 +106,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
                         + SECTION, encoding="utf-8")
         intro = repo / "docs" / lang / "introduction.md"
         intro.write_text(intro.read_text(encoding="utf-8") + f"\n\n{SENTINEL}\n", encoding="utf-8")
-    site = tmp_path_factory.mktemp("hostile-text-site") / "site"
-    result = run_docs("build", "-d", str(site), cwd=repo)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return repo, site
+    return repo, build_site(tmp_path_factory.mktemp("hostile-text-site") / "site", cwd=repo)
 
 
 def test_no_template_engine_ran_data(hostile_build: tuple[Path, Path]) -> None:
@@ -137,6 +134,7 @@ def test_tables_show_every_value_as_text(hostile_build: tuple[Path, Path], lang:
             where = tooltips if tag.startswith(("connector_detail", "correction.original")) else shown
             assert folded(value) in where, f"{lang} {kind} table: {tag}"
         assert not row.find(["script", "img", "table"])
+        assert row.select_one("td[data-col=summary]").get_text() == folded(entry["summary"][lang])
     connector = model_table.select_one(f"tr#model-{HOSTILE_MODEL['id']} td[data-col=connector] span[title]")
     assert connector["title"] == folded(HOSTILE_MODEL["connector_detail"][lang]) and len(connector.attrs) == 1
 
