@@ -20,7 +20,6 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
 from docs import LANGUAGES, ROOT, SHARED, Language, build_language, log_like_mkdocs, replacing
-from macros.yaml_source import DataErrors
 
 ERROR_BOX = ('<pre id="build-error" role="alert" style="position:fixed;left:1rem;right:1rem;bottom:1rem;'
              'z-index:100000;max-height:45vh;overflow:auto;margin:0;padding:1rem;white-space:pre-wrap;'
@@ -55,9 +54,8 @@ def logged_problems() -> Iterator[list[str]]:
 
 
 def describe(exc: BaseException, logged: list[str]) -> str:
-    """Why a build failed: the data's file:line:col lines, or what was logged and the final error."""
-    if isinstance(exc, DataErrors):
-        return exc.report()
+    """Why a build failed: what was logged (data and page problems come as file:line:col lines) and the
+    final error."""
     if isinstance(exc, MkDocsException):
         reason = exc.format_message()
     elif isinstance(exc, SystemExit):  # mkdocs-macros exits on a failing macro, after logging why
