@@ -2,7 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+ENGINE ?= mkdocs
 PORT ?= 8000
 # Material prints a banner about MkDocs 2 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
@@ -12,7 +13,8 @@ export NO_MKDOCS_2_WARNING := 1
 help:
 	@echo "make serve       build both languages and serve them on http://127.0.0.1:$(PORT)/ with live reload"
 	@echo "make test        set up, then run every test (data, macros, strict builds, links, browser)"
-	@echo "make build       strict build: Chinese into site/, English into site/en/"
+	@echo "make build       strict build of every language (languages.yml): Chinese into site/, English into site/en/"
+	@echo "make build ENGINE=zensical   the same site, built by Zensical instead of MkDocs"
 	@echo "make check-data  validate data/*.yaml and print file:line:col: field: message for each problem"
 	@echo "make new-model ARXIV=2304.08485      start data/models/<id>.yaml from an arXiv paper (ID=<id> names it)"
 	@echo "make new-benchmark ARXIV=2306.13394  start data/benchmarks/<id>.yaml from an arXiv paper"
@@ -26,24 +28,25 @@ help:
 	@echo "make translation-status          list pages whose other-language version changed since their last sync"
 	@echo "make translation-sync PAGES=vit  record that a committed page matches in both languages (all pages if no PAGES)"
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version)'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 setup: $(STAMP)
 
 serve: setup
-	$(PY) scripts/docs.py serve --port $(PORT)
+	$(PY) -m vlm_survey serve --port $(PORT)
 
 build: setup
-	$(PY) scripts/docs.py build
+	$(PY) -m vlm_survey build --engine $(ENGINE)
 
 check-data: setup
-	$(PY) scripts/docs.py check-data
+	$(PY) -m vlm_survey check-data
 
 browser-deps:
 	bash scripts/browser-deps.sh

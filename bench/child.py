@@ -54,7 +54,7 @@ def parts() -> None:
     """Seconds of the two fixed costs of a build, in this fresh process: data, jieba's dictionary."""
     started = time.perf_counter()
     sys.path.insert(0, str(Path.cwd()))
-    from macros.catalog import load_catalog
+    from vlm_survey.catalog import load_catalog
 
     imported = time.perf_counter()
     load_catalog(Path.cwd())

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import buildcost, editloop, interact, profiling, scale, weight  # noqa: E402
-from bench.common import (OUT, PYTHON, ROOT, check, chromium, copy_repo, machine, median,  # noqa: E402
+from bench import buildcost, editloop, interact, profiling, scale, weight
+from bench.common import (OUT, PYTHON, ROOT, check, chromium, copy_repo, machine, median,
                           run_timed, serve_static)
 
 SECTIONS = ("build", "scale", "weight", "browser", "edit")

@@ -32,11 +32,10 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from vlm_survey.catalog import load_catalog
+from vlm_survey.yaml_source import DataError, DataErrors, char_name, printable, read_bytes
 
-from macros.catalog import load_catalog  # noqa: E402  (needs ROOT on sys.path)
-from macros.yaml_source import DataError, DataErrors, char_name, printable, read_bytes  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FORMS = {"models": "add-model.yml", "benchmarks": "add-benchmark.yml"}
 SCHEMAS = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json"}

@@ -28,10 +28,9 @@ from typing import Any, Callable
 import yaml
 from jsonschema import Draft202012Validator
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from vlm_survey.yaml_source import printable
 
-from macros.yaml_source import printable  # noqa: E402  (needs ROOT on sys.path)
+ROOT = Path(__file__).resolve().parent.parent
 
 API = "https://export.arxiv.org/api/query?id_list="
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -16,10 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from vlm_survey.freshness import GitUnavailable, pages, statuses, sync
 
-from macros.freshness import GitUnavailable, pages, statuses, sync  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ADVICE = {
     "behind": "{counterpart} changed since {revision}; update this page, commit, then sync it",

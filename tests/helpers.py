@@ -15,8 +15,10 @@ from typing import Iterator
 
 from bs4 import BeautifulSoup
 
+from vlm_survey.languages import registry
+
 ROOT = Path(__file__).resolve().parent.parent
-LANGS = {"zh": "", "en": "en"}
+LANGS = {language.code: language.subdir for language in registry(ROOT)}  # code: folder under the site
 COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".pytest_cache", "__pycache__", "node_modules")
 
 
@@ -38,8 +40,8 @@ def serving(directory: Path) -> Iterator[str]:
 
 
 def run_docs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run scripts/docs.py (the same entry point as `make`) and capture its output."""
-    return subprocess.run([sys.executable, str(cwd / "scripts" / "docs.py"), *args], cwd=cwd,
+    """Run `python -m vlm_survey` (the same entry point as `make`) in `cwd` and capture its output."""
+    return subprocess.run([sys.executable, "-m", "vlm_survey", *args], cwd=cwd,
                           capture_output=True, text=True, env=_env())
 
 
@@ -62,11 +64,12 @@ def copy_repo(target: Path) -> Path:
 
 
 def html_pages(site: Path, lang: str) -> Iterator[Path]:
-    """Every HTML page of one language's build (the other language's folder excluded)."""
+    """Every HTML page of one language's build (the other languages' folders excluded)."""
     base = site / LANGS[lang]
+    others = {folder for code, folder in LANGS.items() if code != lang and folder}
     for path in sorted(base.rglob("*.html")):
         relative = path.relative_to(site)
-        if lang == "zh" and relative.parts[0] == "en":
+        if not LANGS[lang] and relative.parts[0] in others:
             continue
         yield path
 

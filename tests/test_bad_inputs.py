@@ -12,7 +12,6 @@ build and `mkdocs build` alone must all fail with every expected message.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, copy_repo, run_docs, write_files
+from vlm_survey import cli
 from test_data_loader import BENCHMARK, GLOSSARY, MODEL, line_of, replace
 
 M, B, G = "data/models/demo.yaml", "data/benchmarks/demo-bench.yaml", "data/glossary.yaml"
@@ -250,11 +250,9 @@ CASES = [
 
 def minimal_repo(target: Path, files: dict[str, str | bytes], with_code: bool = False) -> Path:
     """The data of a repository (schemas, templates, one valid entry of each kind, and `files`), and with
-    `with_code` what `scripts/docs.py check-data` runs on."""
+    `with_code` what `python -m vlm_survey check-data` runs on."""
     if with_code:
-        shutil.copytree(ROOT / "macros", target / "macros", ignore=shutil.ignore_patterns("__pycache__"))
-        (target / "scripts").mkdir(parents=True)
-        shutil.copy2(ROOT / "scripts" / "docs.py", target / "scripts" / "docs.py")
+        shutil.copytree(ROOT / "vlm_survey", target / "vlm_survey", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "data" / "schema", target / "data" / "schema")
     for collection in ("models", "benchmarks"):
         (target / "data" / collection).mkdir()
@@ -272,26 +270,13 @@ def matching(found: list[dict[str, str]], expected: Case, file: str | None = Non
             and m["field"] == expected.field and expected.fragment in m["message"]]
 
 
-def load_docs_script() -> object:
-    """scripts/docs.py as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("docs_script", ROOT / "scripts" / "docs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    spec.loader.exec_module(module)
-    return module
-
-
-DOCS = load_docs_script()
-
-
 def check_data(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                isolated: bool = False) -> tuple[int, str, str]:
-    """`docs.py check-data --github` on `repo`: (exit status, stdout, stderr); in a child process if `isolated`."""
+    """`check-data --github` on `repo`: (exit status, stdout, stderr); in a child process if `isolated`."""
     if isolated:
         result = run_docs("check-data", "--github", cwd=repo)
         return result.returncode, result.stdout, result.stderr
-    monkeypatch.setattr(DOCS, "ROOT", repo)
-    status = DOCS.main(["check-data", "--github"])
+    status = cli.check_data(repo, github=True)
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -330,8 +315,8 @@ def test_missing_fields_are_each_reported_once(tmp_path: Path, monkeypatch: pyte
 
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from macros.catalog import load_catalog
-    from macros.yaml_source import MAX_BYTES, DataErrors
+    from vlm_survey.catalog import load_catalog
+    from vlm_survey.yaml_source import MAX_BYTES, DataErrors
 
     repo = minimal_repo(tmp_path / "repo", {M: FIVE_MB})
     read = os.read
@@ -350,7 +335,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: p
 def test_a_file_that_grows_after_its_size_is_checked_is_read_no_further(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The size is checked on the opened file, and the read itself stops one byte past the limit."""
-    from macros.yaml_source import MAX_BYTES, DataErrors, read_bytes
+    from vlm_survey.yaml_source import MAX_BYTES, DataErrors, read_bytes
 
     path = tmp_path / "demo.yaml"
     path.write_text(FIVE_MB, encoding="utf-8")
@@ -432,8 +417,8 @@ SPECIAL_FILES = [
 @pytest.mark.parametrize(("relative", "kind", "message"), SPECIAL_FILES,
                          ids=[f"{kind}-at-{relative}" for relative, kind, _ in SPECIAL_FILES])
 def test_only_regular_files_are_read(tmp_path: Path, relative: str, kind: str, message: str) -> None:
-    from macros.catalog import load_catalog
-    from macros.yaml_source import DataErrors
+    from vlm_survey.catalog import load_catalog
+    from vlm_survey.yaml_source import DataErrors
 
     repo = minimal_repo(tmp_path / "repo", {})
     place(repo, relative, kind)
@@ -478,8 +463,8 @@ def test_a_file_name_cannot_forge_a_line_of_output(tmp_path: Path, monkeypatch: 
 
 @pytest.mark.parametrize("name", ["model", "benchmark", "glossary"])
 def test_a_missing_schema_is_named(tmp_path: Path, name: str) -> None:
-    from macros.catalog import load_catalog
-    from macros.yaml_source import DataErrors
+    from vlm_survey.catalog import load_catalog
+    from vlm_survey.yaml_source import DataErrors
 
     repo = minimal_repo(tmp_path / "repo", {})
     (repo / "data" / "schema" / f"{name}.schema.json").unlink()
@@ -491,7 +476,7 @@ def test_a_missing_schema_is_named(tmp_path: Path, name: str) -> None:
 def test_the_fingerprint_follows_no_link(tmp_path: Path) -> None:
     """What a link in data/ points at is never opened: changing it changes nothing (and a link to /dev/zero or to
     a pipe could not hang or exhaust the check)."""
-    from macros.catalog import _fingerprint
+    from vlm_survey.catalog import _fingerprint
 
     outside, data = tmp_path / "outside", tmp_path / "data"
     outside.mkdir()

@@ -16,7 +16,7 @@ from bench import interact, profiling, synth, weight
 from bench.buildcost import _search_only
 from bench.common import serve_static
 from helpers import ROOT
-from macros.catalog import _validator, load_catalog
+from vlm_survey.catalog import _validator, load_catalog
 
 
 def test_synthetic_data_is_valid_with_unique_ids(tmp_path: Path) -> None:

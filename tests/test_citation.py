@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import LANGS, ROOT, page_path, soup, source_pages
-from macros import citation
+from vlm_survey import citation
 
 CFF = citation.load_cff(ROOT)
 PAGES = source_pages("zh")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, write_files
-from macros.catalog import load_catalog
-from macros.yaml_source import DataError, DataErrors
+from vlm_survey.catalog import load_catalog
+from vlm_survey.yaml_source import DataError, DataErrors
 
 MODEL = """\
 # yaml-language-server: $schema=../schema/model.schema.json
@@ -248,7 +248,7 @@ def test_schema_patterns_refuse_a_trailing_newline(schema: str, text: str, path:
     """Python's `$` matches before a final newline too, and jsonschema searches: the schema alone must refuse it."""
     import yaml
 
-    from macros.catalog import _validator
+    from vlm_survey.catalog import _validator
 
     validator = _validator(ROOT / "data" / "schema" / f"{schema}.schema.json")
     entry = yaml.safe_load(text)
@@ -293,7 +293,7 @@ def test_lines_are_counted_as_editors_count_them(tmp_path: Path, monkeypatch: py
     give a mark's index in characters (not bytes), from which the line is counted."""
     import yaml
 
-    from macros import yaml_source
+    from vlm_survey import yaml_source
 
     if loader != "C":
         monkeypatch.setattr(yaml_source, "SafeLoader", yaml.SafeLoader)

@@ -18,10 +18,9 @@ import yaml
 
 from helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import entry_from_issue as converter  # noqa: E402
+import entry_from_issue as converter
 
-from macros.catalog import load_catalog  # noqa: E402
+from vlm_survey.catalog import load_catalog
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FORMS = {"models": "add-model.yml", "benchmarks": "add-benchmark.yml"}

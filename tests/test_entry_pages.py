@@ -13,10 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import LANGS, ROOT, page_path, soup
-from macros import entry_pages
-from macros.catalog import load_catalog
-from macros.freshness import split_front_matter
-from macros.i18n import t
+from vlm_survey import entry_pages
+from vlm_survey.catalog import load_catalog
+from vlm_survey.freshness import split_front_matter
+from vlm_survey.i18n import t
 
 CATALOG = load_catalog(ROOT)
 ENTRIES = [(c, e) for c in ("models", "benchmarks") for e in CATALOG.entries(c)]

@@ -19,9 +19,9 @@ from typing import Any, Iterator
 import pytest
 
 from helpers import LANGS, ROOT, build_site, copy_repo, page_path, serving, soup
-from macros import exports
-from macros.catalog import load_catalog
-from macros.i18n import t
+from vlm_survey import exports
+from vlm_survey.catalog import load_catalog
+from vlm_survey.i18n import t
 
 CATALOG = load_catalog(ROOT)
 SCHEMAS = {c: json.loads((ROOT / "data" / "schema" / f"{c[:-1]}.schema.json").read_text(encoding="utf-8"))

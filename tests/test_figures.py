@@ -11,9 +11,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from helpers import LANGS, ROOT, build_site, copy_repo, page_path, soup
-from macros import figures
-from macros.catalog import load_catalog
-from macros.i18n import label
+from vlm_survey import figures
+from vlm_survey.catalog import load_catalog
+from vlm_survey.i18n import label
 
 CATALOG = load_catalog(ROOT)
 HREF = "models/{}/".format

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import LANGS, ROOT, build_site, copy_repo, page_path, soup, source_pages
-from macros import freshness
+from vlm_survey import freshness
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 SCRIPT = ROOT / "scripts" / "translation_status.py"

@@ -25,7 +25,7 @@ from mkdocs.utils.meta import get_data
 from helpers import build_site, copy_repo, run_docs, serving, soup, write_files
 from test_data_loader import BENCHMARK, MODEL
 
-from macros import entry_pages, tables
+from vlm_survey import entry_pages, tables
 
 LANGS = {"zh": "", "en": "en"}
 TEMPLATE = "😀𠀀 {{ 7*7 }} {% if 1 %}RAN{% endif %} {# c #} {{ lipsum.__globals__.os.popen('touch PWNED') }}"

@@ -18,12 +18,11 @@ import yaml
 
 from helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import new_entry  # noqa: E402
+import new_entry
 
-from macros.catalog import load_catalog  # noqa: E402
-from macros.citation import entry_bibtex  # noqa: E402
-from macros.yaml_source import DataErrors  # noqa: E402
+from vlm_survey.catalog import load_catalog
+from vlm_survey.citation import entry_bibtex
+from vlm_survey.yaml_source import DataErrors
 
 ATOM = ROOT / "tests" / "fixtures" / "arxiv-2304.08485.xml"
 AUTHORS = ["Haotian Liu", "Chunyuan Li", "Qingyang Wu", "Yong Jae Lee"]

@@ -18,7 +18,7 @@ from mkdocs.config import load_config
 from pymdownx.snippets import SnippetMissingError
 
 from helpers import ROOT, copy_repo, run_docs, write_files
-from macros.page_sources import PageErrors, check_pages
+from vlm_survey.page_sources import PageErrors, check_pages
 
 PAGE = "---\nrender_macros: true\n---\n\n# Title\n"
 
@@ -63,7 +63,7 @@ def test_a_linked_snippets_folder_is_refused(root: Path, tmp_path_factory: pytes
 def test_a_pipe_is_refused_without_hanging(root: Path) -> None:
     """Run in a child process with a timeout, so that a regression cannot hang the suite."""
     os.mkfifo(root / "docs" / "en" / "pipe.md")
-    code = ("import sys; from pathlib import Path; from macros.page_sources import check_pages, PageErrors\n"
+    code = ("import sys; from pathlib import Path; from vlm_survey.page_sources import check_pages, PageErrors\n"
             "try:\n    check_pages(Path(sys.argv[1]), Path(sys.argv[1], 'docs', 'en'))\n"
             "except PageErrors as exc:\n    print(exc.report())\n")
     result = subprocess.run([sys.executable, "-c", code, str(root)], cwd=ROOT, capture_output=True, text=True,

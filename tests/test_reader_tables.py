@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import page_path, soup
-from macros import tables
-from macros.i18n import t
+from vlm_survey import tables
+from vlm_survey.i18n import t
 from test_tables import model
 
 PREFIX = {"zh": "", "en": "/en"}

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from helpers import ROOT
-from macros.catalog import load_catalog
+from vlm_survey.catalog import load_catalog
 
 REFERENCE = Path(os.environ.get("VLM_REFERENCE", ROOT.parent / "shared" / "reference" / "paper_facts.yaml"))
 pytestmark = pytest.mark.skipif(not REFERENCE.is_file(), reason=f"reference facts not found at {REFERENCE}")

@@ -136,7 +136,7 @@ def test_math_and_diagram_libraries_load_only_where_used(site: Path) -> None:
 
 
 def test_every_model_and_benchmark_is_rendered_somewhere(site: Path) -> None:
-    from macros.catalog import load_catalog
+    from vlm_survey.catalog import load_catalog
 
     catalog = load_catalog(ROOT)
     for lang in LANGS:

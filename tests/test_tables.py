@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import tables
-from macros.i18n import LABELS, t
+from vlm_survey import tables
+from vlm_survey.i18n import LABELS, t
 
 
 def model(**overrides: Any) -> dict[str, Any]:

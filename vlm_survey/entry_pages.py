@@ -18,9 +18,9 @@ from typing import Any, Sequence
 import yaml
 from mkdocs.utils.meta import get_data
 
-from macros import tables
-from macros.citation import entry_bibtex
-from macros.i18n import check_language, label, t
+from vlm_survey import tables
+from vlm_survey.citation import entry_bibtex
+from vlm_survey.i18n import check_language, label, t
 
 Entry = dict[str, Any]
 
@@ -208,5 +208,5 @@ def inert(markdown: str, where: str) -> str:
     if found:
         line = markdown.count("\n", 0, found.start()) + 1
         raise ValueError(f"generated page {where}, line {line}: holds template syntax {found.group()!r}; "
-                         "every value from data must go through macros.tables.text()")
+                         "every value from data must go through vlm_survey.tables.text()")
     return markdown

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from markupsafe import Markup, escape
 
-from macros.i18n import LABELS, check_language, label, t
+from vlm_survey.i18n import LABELS, check_language, label, t
 
 Entry = dict[str, Any]
 Cell = tuple[str, "str | None"]  # (inner HTML, sort key or None)

@@ -39,9 +39,9 @@ from typing import Any, Iterable, Sequence
 
 from markupsafe import escape
 
-from macros.citation import SURVEY_BIBTEX, entry_bibtex
-from macros.entry_pages import entry_url
-from macros.i18n import t
+from vlm_survey.citation import SURVEY_BIBTEX, entry_bibtex
+from vlm_survey.entry_pages import entry_url
+from vlm_survey.i18n import t
 
 SCHEMA_VERSION = "1.0"
 COLLECTIONS = ("models", "benchmarks")

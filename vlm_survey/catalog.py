@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
-from macros.yaml_source import (WHOLE_FILE, DataError, DataErrors, Document, char_name, display_path, file_kind,
+from vlm_survey.yaml_source import (WHOLE_FILE, DataError, DataErrors, Document, char_name, display_path, file_kind,
                                 not_regular, read_bytes, read_document, tree)
 
 COLLECTIONS = ("models", "benchmarks")

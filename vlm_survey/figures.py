@@ -8,7 +8,7 @@ Layout is by construction free of overlaps: every label gets its own line, and c
 come from a conservative estimate of the label widths. Text uses `currentColor` and lines use
 `currentColor` with opacity, so both figures follow the light and dark colour schemes; the
 three paradigm colours are mid-tones readable on either, and each paradigm also has its own
-marker shape. Every text from data is escaped, braces included (macros.tables.text).
+marker shape. Every text from data is escaped, braces included (vlm_survey.tables.text).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import unicodedata
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Sequence
 
-from macros.i18n import check_language, label, t
-from macros.tables import text as escape_text
+from vlm_survey.i18n import check_language, label, t
+from vlm_survey.tables import text as escape_text
 
 Entry = dict[str, Any]
 Href = Callable[[str], str]  # model id -> address of its page

@@ -9,10 +9,11 @@ from typing import Any, Sequence
 
 from markupsafe import escape
 
-from macros.citation import cite_block
-from macros.entry_pages import relative_href
-from macros.freshness import Status
-from macros.i18n import t
+from vlm_survey.citation import cite_block
+from vlm_survey.entry_pages import relative_href
+from vlm_survey.freshness import Status
+from vlm_survey.i18n import t
+from vlm_survey.tables import BRACES
 
 
 def language_href(page_url: str, alternate: Sequence[dict[str, str]], code: str) -> str:
@@ -42,17 +43,29 @@ def banner(status: Status, lang: str, counterpart_href: str) -> str:
             f'{escape(t(lang, "translation.read", other=other))}</a></p></div>')
 
 
-def decorate(markdown: str, *, lang: str, page: Any, site_name: str, alternate: Sequence[dict[str, str]],
-             cff: dict[str, Any], status: Status | None) -> str:
-    """The chapter's Markdown with the banner under its title (when behind) and the cite block at the end."""
-    url = page.url
-    key = posixpath.splitext(page.file.src_uri)[0]
-    title = page_title(markdown, str(page.title))
-    cite = cite_block(cff, lang, key.replace("/", "-"), title, site_name, page.canonical_url,
+def decorate(markdown: str, *, lang: str, src_uri: str, site_url: str, site_name: str,
+             alternate: Sequence[dict[str, str]], cff: dict[str, Any], status: Status | None) -> str:
+    """The chapter's Markdown with the banner under its title (when behind) and the cite block at the end.
+
+    What is added holds no template syntax (braces are character references): a chapter that opts in
+    to macros is a template, and the cite block quotes BibTeX.
+    """
+    url = page_url(src_uri)
+    key = posixpath.splitext(src_uri)[0]
+    title = page_title(markdown, posixpath.basename(key))
+    cite = cite_block(cff, lang, key.replace("/", "-"), title, site_name, site_url + url,
                       relative_href(url, "references/#cite-the-survey"))
     if status is not None and status.state == "behind":
         notice = banner(status, lang, language_href(url, alternate, status.other) + url)
         lines = markdown.split("\n")
         at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
-        markdown = "\n".join(lines[:at] + ["", notice, ""] + lines[at:])
-    return f"{markdown}\n\n{cite}\n"
+        markdown = "\n".join(lines[:at] + ["", notice.translate(BRACES), ""] + lines[at:])
+    return f"{markdown}\n\n{cite.translate(BRACES)}\n"
+
+
+def page_url(src_uri: str) -> str:
+    """The page's address relative to its language's root (directory URLs): vit.md -> vit/, index.md -> ''."""
+    stem = posixpath.splitext(src_uri)[0]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return stem + "/" if stem else ""

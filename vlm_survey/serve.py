@@ -1,6 +1,6 @@
-"""`docs.py serve`: both languages on 127.0.0.1 with live reload, surviving broken pages and data.
+"""`python -m vlm_survey serve`: every language on 127.0.0.1 with live reload, surviving broken pages and data.
 
-Every rebuild is built beside the site and swapped in (as `docs.py build` does), so a failed one
+Every rebuild is built beside the site and swapped in (as `build` does), so a failed one
 leaves the last good site in place: the server keeps serving it, prints the error and shows it in a
 box on every HTML page until a rebuild succeeds (live reload then refreshes the page).
 """
@@ -16,10 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from docs import LANGUAGES, ROOT, SHARED, Language, build_language, log_like_mkdocs, replacing
+from vlm_survey.build import build_languages, replacing, write_exports
+from vlm_survey.catalog import load_catalog
+from vlm_survey.cli import log_like_mkdocs
+from vlm_survey.languages import Language, registry
+from vlm_survey.stage import stage_folder
+
+# What a rebuild depends on besides the pages (docs/<code>/): a change there rebuilds every language.
+SHARED = ("data", "vlm_survey", "overrides", "snippets", "mkdocs.yml", "languages.yml", "CITATION.cff")
 
 ERROR_BOX = ('<pre id="build-error" role="alert" style="position:fixed;left:1rem;right:1rem;bottom:1rem;'
              'z-index:100000;max-height:45vh;overflow:auto;margin:0;padding:1rem;white-space:pre-wrap;'
@@ -56,12 +62,7 @@ def logged_problems() -> Iterator[list[str]]:
 def describe(exc: BaseException, logged: list[str]) -> str:
     """Why a build failed: what was logged (data and page problems come as file:line:col lines) and the
     final error."""
-    if isinstance(exc, MkDocsException):
-        reason = exc.format_message()
-    elif isinstance(exc, SystemExit):  # mkdocs-macros exits on a failing macro, after logging why
-        reason = f"exit {exc.code}"
-    else:
-        reason = f"{type(exc).__name__}: {exc}"
+    reason = exc.report() if hasattr(exc, "report") else str(exc) or type(exc).__name__
     return "\n".join([*logged, reason])
 
 
@@ -77,13 +78,19 @@ def with_error_box(page: bytes, error: str | None) -> bytes:
 class Rebuilder:
     """Rebuilds what changed (one language's pages, dirty, or everything) and keeps the last error."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, project: Path, site_dir: Path) -> None:
+        self.project = project
         self.site_dir = site_dir
+        self.languages = registry(project)
         self.snapshot = self._mtimes()
         self.error: str | None = None
 
+    def watched(self) -> list[Path]:
+        """The files and folders whose changes trigger a rebuild."""
+        return [self.project / name for name in SHARED] + [lang.docs(self.project) for lang in self.languages]
+
     def _mtimes(self) -> dict[Path, float]:
-        watched = [ROOT / name for name in SHARED] + [lang.docs for lang in LANGUAGES]
+        watched = self.watched()
         files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*")) if p.is_file()]
         return {path: path.stat().st_mtime for path in files}
 
@@ -95,10 +102,12 @@ class Rebuilder:
                 with replacing(self.site_dir) as new_site:
                     if dirty:
                         shutil.copytree(self.site_dir, new_site, symlinks=True)
-                    for lang in langs:
-                        # Not strict while serving: a dirty rebuild warns about the other language's
-                        # files in its folder. `make build` stays strict.
-                        build_language(lang, new_site / lang.subdir, strict=False, dirty=dirty)
+                    # Not strict while serving: a dirty rebuild warns about the other languages' files
+                    # in its folder. `make build` stays strict.
+                    build_languages(self.project, langs, new_site, stage_folder(self.site_dir), strict=False,
+                                    dirty=dirty)
+                    if not dirty:
+                        write_exports(self.project, new_site, load_catalog(self.project), self.languages)
             except (Exception, SystemExit) as exc:  # not KeyboardInterrupt: Ctrl-C stops the server
                 self.error = describe(exc, logged)
                 print(f"Build failed, still serving the last good site:\n{self.error}", file=sys.stderr, flush=True)
@@ -108,14 +117,15 @@ class Rebuilder:
               f"{time.perf_counter() - started:.2f} s", flush=True)
 
     def build_all(self) -> None:
-        self.rebuild(LANGUAGES, dirty=False)
+        self.rebuild(self.languages, dirty=False)
 
     def __call__(self) -> None:
         current = self._mtimes()
         changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
         self.snapshot = current
-        pages_only = [lang for lang in LANGUAGES if any(p.is_relative_to(lang.docs) for p in changed)]
-        shared = any(not any(p.is_relative_to(lang.docs) for lang in LANGUAGES) for p in changed)
+        docs = {lang: lang.docs(self.project) for lang in self.languages}
+        pages_only = [lang for lang in self.languages if any(p.is_relative_to(docs[lang]) for p in changed)]
+        shared = any(not any(p.is_relative_to(folder) for folder in docs.values()) for p in changed)
         if shared or self.error:  # after a failure only a full build tells whether all is well again
             self.build_all()
         elif pages_only:
@@ -141,17 +151,18 @@ class ErrorBoxServer(LiveReloadServer):
                                          self._visible_epoch)
 
 
-def serve(site_dir: Path, port: int) -> int:
-    """Build both languages, then serve them on 127.0.0.1 and rebuild on every change."""
+def serve(project: Path, site_dir: Path, port: int) -> int:
+    """Build every language, then serve them on 127.0.0.1 and rebuild on every change."""
     log_like_mkdocs()
-    rebuild = Rebuilder(site_dir)
+    rebuild = Rebuilder(project, site_dir)
     rebuild.build_all()
     server = ErrorBoxServer(rebuild, host="127.0.0.1", port=port)
-    for name in SHARED:
-        server.watch(str(ROOT / name))
-    for lang in LANGUAGES:
-        server.watch(str(lang.docs))
-    print(f"Serving both languages: http://127.0.0.1:{port}/ (中文) and http://127.0.0.1:{port}/en/ (English)")
+    for path in rebuild.watched():
+        if path.exists():
+            server.watch(str(path))
+    addresses = ", ".join(f"http://127.0.0.1:{port}/{lang.subdir + '/' if lang.subdir else ''} ({lang.name})"
+                          for lang in rebuild.languages)
+    print(f"Serving {addresses}")
     try:
         server.serve()
     except KeyboardInterrupt:

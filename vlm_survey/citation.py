@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import yaml
 from markupsafe import escape
 
-from macros.i18n import t
+from vlm_survey.i18n import t
 
 # The survey, exactly as docs/*/references.md offers it (a test keeps the two equal).
 SURVEY_BIBTEX = (

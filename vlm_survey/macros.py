@@ -1,39 +1,50 @@
-"""mkdocs-macros entry point: registers the site's macros; rendering lives in plain modules."""
+"""The in-page macros (mkdocs-macros, and Zensical's emulation of it): `model_table()`, figures...
+
+Loaded through the config's `plugins: - macros: modules: [vlm_survey.macros]`. It only registers macros
+that read what staging wrote (vlm_survey/stage.py); everything else is derived before the engine runs.
+Zensical calls `define_env` once per page, so it must stay cheap: the catalog is read once per process.
+"""
 
 from __future__ import annotations
 
 import functools
-import logging
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 
-from macros.catalog import load_catalog
-from macros.i18n import LANGUAGES, check_language
-from macros.site_env import page_language, repository_root
-from macros import chapters, citation, exports, figures, freshness, tables
-from macros.entry_pages import page_url, relative_href
-from macros.page_sources import check_pages
-from macros.yaml_source import DataErrors
+from vlm_survey import chapters, exports, figures, tables
+from vlm_survey.catalog import Catalog
+from vlm_survey.entry_pages import page_url, relative_href
+from vlm_survey.i18n import check_language
+from vlm_survey.site_env import config_folder
+from vlm_survey.stage import CATALOG_FILE, read_catalog
 
-log = logging.getLogger("mkdocs.plugins.vlm")
+POINTER = "this site is built by `make serve` or `make build` (README.md), which stage the pages first"
 
 
 class MacroError(Exception):
     """A macro called with arguments it cannot use; the message names the page and the macro."""
 
 
+@functools.lru_cache(maxsize=4)
+def _catalog(path: Path, mtime_ns: int) -> Catalog:
+    return read_catalog(path)
+
+
+def staged_catalog(conf: Any) -> Catalog:
+    """The catalog staged beside the config, or PluginError pointing at `make serve`."""
+    extra = conf["extra"] if "extra" in conf else None
+    path = config_folder(conf) / CATALOG_FILE
+    if not extra or "vlm" not in extra or not path.is_file():
+        raise PluginError(POINTER)
+    return _catalog(path, path.stat().st_mtime_ns)
+
+
 def define_env(env: Any) -> None:
-    """Check the page files and load the data (once per build), then register the macros."""
-    root = repository_root(env.conf)
-    try:
-        check_pages(root, Path(env.conf["docs_dir"]))
-        catalog = load_catalog(root)
-    except DataErrors as exc:  # the engine prints a PluginError's message alone, without a traceback
-        raise PluginError(exc.report()) from None
-    lang = check_language(page_language(env.conf))
+    """Register the macros, on the catalog that staging wrote."""
+    catalog = staged_catalog(env.conf)
+    lang = check_language(env.conf["extra"]["vlm"]["text"])
     anchored: dict[str, set[str]] = {}
     alternate = env.conf["extra"]["alternate"]  # each language's root, relative to this build's root
 
@@ -73,7 +84,7 @@ def define_env(env: Any) -> None:
     @on_page
     def data_downloads(collection: str) -> str:
         """Links to the JSON/CSV/BibTeX exports (in the site root), and "download this view" buttons."""
-        site_root = chapters.language_href(env.page.url, alternate, LANGUAGES[0])
+        site_root = chapters.language_href(env.page.url, alternate, alternate[0]["lang"])
         return exports.downloads_block(collection, len(catalog.entries(collection)), lang, site_root)
 
     @on_page
@@ -96,38 +107,3 @@ def define_env(env: Any) -> None:
         """How many models or benchmarks the data holds (optionally filtered)."""
         tables.check_arguments("entry_count", None, filters)
         return len(tables.select(catalog.entries(collection), collection, filters))
-
-    env.variables["vlm_abbreviations"] = tables.abbreviations(catalog.glossary, lang)
-
-    cff = citation.load_cff(root)
-    try:
-        behind = {s.page: s for s in freshness.statuses(root, (lang,))}
-    except freshness.GitUnavailable as exc:
-        log.info("no translation banners: %s", exc)
-        behind = {}
-
-    def chapter_extras(page: Any, markdown: str) -> str:
-        return chapters.decorate(markdown, lang=lang, page=page, site_name=env.conf["site_name"],
-                                 alternate=alternate, cff=cff, status=behind.get(page.file.src_uri))
-
-    def write_exports() -> None:
-        site_urls = {a["lang"]: urljoin(env.conf["site_url"], a["link"]) for a in alternate}
-        exports.write_exports(Path(env.conf["site_dir"]), root, {c: catalog.entries(c) for c in exports.COLLECTIONS},
-                              site_urls, lang, env.conf["repo_url"])
-
-    env.variables["vlm_chapter_extras"] = chapter_extras
-    env.variables["vlm_write_exports"] = write_exports if lang == LANGUAGES[0] else None
-
-
-def on_post_page_macros(env: Any) -> None:
-    """Chapters get the translation banner and the cite block; every page gets the glossary's
-    abbreviations as tooltips. Entry pages (generated by macros/entry_hook.py) are not chapters."""
-    if env.page.file.generated_by is None:
-        env.markdown = env.variables["vlm_chapter_extras"](env.page, env.markdown)
-    env.markdown += "\n\n" + env.variables["vlm_abbreviations"] + "\n"
-
-
-def on_post_build(env: Any) -> None:
-    """The exports are written once, by the build of the site root's language (Chinese)."""
-    if env.variables["vlm_write_exports"]:
-        env.variables["vlm_write_exports"]()

@@ -14,7 +14,7 @@ from typing import Iterable
 import yaml
 from mkdocs.utils.meta import YAML_RE
 
-from macros.yaml_source import (WHOLE_FILE, DataError, DataErrors, display_path, file_kind, not_regular, read_bytes,
+from vlm_survey.yaml_source import (WHOLE_FILE, DataError, DataErrors, display_path, file_kind, not_regular, read_bytes,
                                 tree)
 
 MAX_PAGE_BYTES = 1024 * 1024

@@ -1,0 +1,172 @@
+"""Building: check the sources, stage every language, run the engine per language, assemble the site.
+
+Each language is built on its own into a temporary folder (no order between languages); the exports
+are written once; the site replaces the previous one only when everything succeeded, so a failed or
+interrupted build leaves the last good site as it was.
+
+Two engines build the same staged pages: MkDocs (in this process: the data is validated once and
+jieba loads its dictionary once) and Zensical (its own command, one process per language).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import urljoin
+
+from vlm_survey import exports, freshness
+from vlm_survey.catalog import Catalog, load_catalog
+from vlm_survey.engine_config import language_url, shared
+from vlm_survey.languages import Language, registry
+from vlm_survey.page_sources import check_pages
+from vlm_survey.stage import stage_folder, stage_language
+
+ENGINES = ("mkdocs", "zensical")
+log = logging.getLogger("mkdocs.plugins.vlm")
+
+
+class BuildError(Exception):
+    """A language's engine failed; the message says which and why (the engine logged the details)."""
+
+
+def check_sources(project: Path, languages: Sequence[Language]) -> Catalog:
+    """Every language's pages and snippets, then the data (DataErrors lists every problem)."""
+    for language in languages:
+        check_pages(project, language.docs(project))
+    return load_catalog(project)
+
+
+def translation_status(project: Path, language: Language) -> dict[str, freshness.Status]:
+    """Which of the language's pages are behind their other version (none without git history)."""
+    try:
+        return {status.page: status for status in freshness.statuses(project, (language.code,))}
+    except freshness.GitUnavailable as exc:
+        log.info("no translation banners: %s", exc)
+        return {}
+
+
+def build_languages(project: Path, languages: Sequence[Language], site: Path, stages: Path, *,
+                    engine: str = "mkdocs", strict: bool = True, dirty: bool = False, progress: bool = False) -> None:
+    """Stage `languages` under `stages` and build them into their places under `site` (raises BuildError,
+    DataErrors).
+
+    Each language is built into a folder of its own beside `site`, then moved into place, so no build
+    cleans away another's pages. A dirty build (changed pages only) builds over `site` where it is.
+    """
+    everything = registry(project)
+    catalog = check_sources(project, languages)
+    for step, language in enumerate(languages, 1):
+        place = site / language.subdir
+        target = place if dirty else site.with_name(f"{site.name}.{language.code}")
+        if progress:
+            print(f"[{step}/{len(languages)}] {language.name}: docs/{language.code} -> {place}", flush=True)
+        started = time.perf_counter()
+        config = stage_language(project, language, everything, catalog, stages / language.code,
+                                site_dir=target, behind=translation_status(project, language))
+        run_engine(engine, project, config, target, strict=strict, dirty=dirty)
+        if progress:
+            print(f"[{step}/{len(languages)}] {language.name}: done in {time.perf_counter() - started:.2f} s",
+                  flush=True)
+    if not dirty:
+        for language in sorted(languages, key=lambda language: not language.root):  # the root first
+            place = site / language.subdir
+            if place.exists():
+                shutil.rmtree(place)
+            place.parent.mkdir(parents=True, exist_ok=True)
+            site.with_name(f"{site.name}.{language.code}").rename(place)
+
+
+def run_engine(engine: str, project: Path, config: Path, target: Path, *, strict: bool, dirty: bool) -> None:
+    """Build the staged config `config` into `target` with `engine`."""
+    if engine == "mkdocs":
+        _mkdocs(config, target, strict=strict, dirty=dirty)
+    elif engine == "zensical":
+        _zensical(project, config, target, strict=strict)
+    else:
+        raise BuildError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
+
+
+def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> None:
+    """One MkDocs build, with the plugin start-up and shut-down that `mkdocs build` runs."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with working_directory(config_file.parent):  # pymdownx.snippets reads snippets/ from here
+        try:
+            config = load_config(config_file=str(config_file), site_dir=str(target), strict=strict)
+            config.plugins.on_startup(command="build", dirty=dirty)
+            try:
+                mkdocs_build(config, dirty=dirty)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as exc:
+            raise BuildError(exc.format_message()) from None
+        except SystemExit as exc:  # mkdocs-macros exits on a failing macro, after logging why
+            raise BuildError(f"a macro failed (exit {exc.code})") from None
+
+
+def _zensical(project: Path, config_file: Path, target: Path, *, strict: bool) -> None:
+    """One Zensical build, as its command line runs it; its output goes to this process's output."""
+    command = [str(Path(sys.executable).with_name("zensical")), "build", "--clean", "-f", str(config_file)]
+    if strict:
+        command.append("--strict")
+    environment = {**os.environ, "PYTHONPATH": str(project)}  # the macros of this project, not another copy's
+    result = subprocess.run(command, cwd=config_file.parent, env=environment)
+    if result.returncode != 0:
+        raise BuildError(f"zensical build -f {config_file} exited with {result.returncode}")
+    if not (target / "index.html").is_file():
+        raise BuildError(f"zensical build -f {config_file} wrote no {target / 'index.html'}")
+
+
+@contextmanager
+def working_directory(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def write_exports(project: Path, site: Path, catalog: Catalog, languages: Sequence[Language]) -> None:
+    """The JSON, CSV and BibTeX exports, once, at the site's root."""
+    base = shared(project)
+    site_urls = {language.code: language_url(base["site_url"], language) for language in languages}
+    exports.write_exports(site, project, {c: catalog.entries(c) for c in exports.COLLECTIONS}, site_urls,
+                          languages[0].code, urljoin(base["repo_url"], ""))
+
+
+def build(project: Path, site_dir: Path, engine: str = "mkdocs") -> None:
+    """Strict build of every language with `engine`, all or nothing (raises BuildError, DataErrors)."""
+    languages = registry(project)
+    with replacing(site_dir) as new_site:
+        build_languages(project, languages, new_site, stage_folder(site_dir), engine=engine, progress=True)
+        write_exports(project, new_site, load_catalog(project), languages)
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """Yield an empty folder's path next to `target`; once the block succeeds, it becomes `target`.
+
+    The swap is two renames on one file system (old site aside, new site in place), so a reader of
+    `target` never sees a half-written tree; the temporary folder goes, whether the block succeeded,
+    failed or was interrupted.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".building", dir=target.parent))
+    try:
+        yield work / "new"
+        if target.exists():
+            target.rename(work / "old")
+        (work / "new").rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

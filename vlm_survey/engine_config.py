@@ -1,0 +1,90 @@
+"""Each language's engine config: the shared mkdocs.yml plus that language's part of languages.yml.
+
+The written config starts with `INHERIT:` the shared file, so everything language-neutral (theme, Markdown
+extensions, navigation) is said once; MkDocs and Zensical both read it. INHERIT replaces lists instead of
+merging them, so the lists that differ per language (palette, plugins, extra.alternate) are written whole,
+from the shared file's own lists.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from vlm_survey.languages import Language
+
+SHARED_CONFIG = "mkdocs.yml"
+ENTRY_FOLDERS = ("models", "benchmarks")  # generated pages, reached from tables, figures and search
+
+
+class _SharedLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for its plain values; `!!python/...` tags (slugify, fence formats) read as None."""
+
+
+_SharedLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def shared(project: Path) -> dict[str, Any]:
+    """The shared config's values (tags left out: this module never writes them back)."""
+    return yaml.load((project / SHARED_CONFIG).read_text(encoding="utf-8"), Loader=_SharedLoader)
+
+
+def alternate(language: Language, languages: Sequence[Language]) -> list[dict[str, str]]:
+    """The language menu: each language's root, relative to `language`'s root."""
+    here = language.subdir or "."
+    return [{"name": other.name, "lang": other.code,
+             "link": _folder(posixpath.relpath(other.subdir or ".", here))} for other in languages]
+
+
+def _folder(path: str) -> str:
+    return "./" if path == "." else path + "/"
+
+
+def language_url(site_url: str, language: Language) -> str:
+    """The absolute address of the language's root."""
+    return site_url + (language.subdir + "/" if language.subdir else "")
+
+
+def engine_config(project: Path, language: Language, languages: Sequence[Language], site_dir: Path) -> dict[str, Any]:
+    """The config of one language's build, to be written into its staging folder (next to docs/).
+
+    `extra.vlm` tells the site's macros (vlm_survey/macros.py) that the pages were staged, and where.
+    """
+    base = shared(project)
+    palette = copy.deepcopy(base["theme"]["palette"])
+    for scheme, name in zip(palette, (language.labels["dark_mode"], language.labels["light_mode"])):
+        scheme["toggle"]["name"] = name
+    plugins = []
+    for plugin in base["plugins"]:
+        name, options = next(iter(plugin.items())) if isinstance(plugin, dict) else (plugin, {})
+        if name == "search":
+            options = {**(options or {}), **language.search}
+        plugins.append({name: options})
+    return {
+        "INHERIT": str((project / SHARED_CONFIG).resolve()),
+        "site_name": language.site_name,
+        "site_description": language.site_description,
+        "site_url": language_url(base["site_url"], language),
+        "copyright": language.copyright,
+        "edit_uri": f"{base['edit_uri']}docs/{language.code}/",
+        "docs_dir": "docs",
+        "site_dir": str(site_dir),
+        "not_in_nav": "\n".join(f"/{folder}/" for folder in ENTRY_FOLDERS),
+        "theme": {"language": language.code, "custom_dir": str((project / base["theme"]["custom_dir"]).resolve()),
+                  "palette": palette},
+        "plugins": plugins,
+        "extra": {
+            "alternate": alternate(language, languages),
+            "vlm": {"text": language.text, "collation": language.collation, "labels": language.labels["table"]},
+        },
+    }
+
+
+def config_text(config: dict[str, Any]) -> str:
+    """The config as YAML, with a first line saying where it comes from."""
+    header = "# Written by the build (vlm_survey/engine_config.py) from mkdocs.yml and languages.yml: edit those.\n"
+    return header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)
