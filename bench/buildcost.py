@@ -1,8 +1,9 @@
-"""Build cost: cold `make build` of both languages against the same pages built by bare Material.
+"""Build cost: cold `make build` of every language against the same pages built by bare Material.
 
-The bare build inherits each language's config but keeps the search plugin only (and no hooks);
-its pages are the real build's Markdown captured after the macros ran (bench/child.py), and it runs
-the same way (both languages in one process), so the ratio is the cost of our data and macro machinery.
+The bare build inherits each language's staged config (written by the real build from languages.yml and
+mkdocs.yml) but keeps the search plugin only; its pages are the real build's Markdown captured after the
+macros ran (bench/child.py), and it runs the same way (every language in one process, in the registry's
+order), so the ratio is the cost of our data, staging and macro machinery.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from pathlib import Path
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-from bench.common import PYTHON, ROOT, Run, check, median, run_timed
+from bench.common import PYTHON, ROOT, Run, check, docs_command, median, run_timed
+from vlm_survey.languages import Language, registry
+from vlm_survey.stage import stage_folder
 
-# (config, docs folder, folder under the site root), in the order scripts/docs.py builds them.
-LANGUAGES = (("mkdocs.yml", "docs/zh", ""), ("mkdocs.en.yml", "docs/en", "en"))
 BARE_DIR = ".bench-bare"
 STEP_DONE = re.compile(r"^\[(\d+)/\d+\] .+: done in ([\d.]+) s$", re.MULTILINE)
 
@@ -45,31 +46,45 @@ class BuildCost:
 
 
 def real_build(copy: Path, site: Path, timeout: float | None = None) -> tuple[Run, dict[int, float]]:
-    """`scripts/docs.py build` as `make build` runs it, and the seconds of each language step.
+    """`python -m vlm_survey build` as `make build` runs it, and the seconds of each language step.
 
     Killed after `timeout` seconds (its exit code is then -9); any other failure stops the benchmark.
     """
-    run = run_timed([PYTHON, str(copy / "scripts" / "docs.py"), "build", "-d", str(site)], copy, timeout)
+    run = run_timed(docs_command("build", "-d", str(site)), copy, timeout)
     if run.returncode != -signal.SIGKILL:
         check(run, "real build")
     return run, {int(step): float(seconds) for step, seconds in STEP_DONE.findall(run.output)}
 
 
-def prepare_bare(copy: Path) -> list[Path]:
-    """Capture every page of each language and write the bare configs; return them in build order."""
+def prepare_bare(copy: Path) -> list[tuple[Path, Language]]:
+    """Capture every page of each language and write the bare configs; return them in build order.
+
+    A real build stages each language (config, pages, snippets, catalog) beside its site; `capture` builds
+    that staged config once more, keeping each page's Markdown after the macros ran. The bare folder of a
+    language holds those pages, the staged snippets (included when the Markdown is rendered) and a config
+    that inherits the staged one with the search plugin only.
+    """
+    site = copy / "site"
+    real_build(copy, site)
     configs = []
-    for config, docs, _ in LANGUAGES:
-        pages = copy / BARE_DIR / Path(docs).name
-        shutil.copytree(copy / docs, pages)  # images and other files; the Markdown is overwritten
-        check(run_timed([PYTHON, str(ROOT / "bench" / "child.py"), "capture", config, str(pages),
-                         str(copy / BARE_DIR / "site")], copy), f"capturing {config}")
-        bare = copy / f"bench-bare.{Path(docs).name}.yml"
+    for language in registry(copy):
+        stage = stage_folder(site) / language.code
+        bare = copy / BARE_DIR / language.code
+        if bare.exists():
+            shutil.rmtree(bare)
+        shutil.copytree(stage / "docs", bare / "docs")  # images and other files; the Markdown is overwritten
+        shutil.copytree(stage / "snippets", bare / "snippets")
+        shutil.copy2(stage / "mkdocs.yml", bare / "staged.yml")
+        check(run_timed([PYTHON, str(ROOT / "bench" / "child.py"), "capture", str(stage / "mkdocs.yml"),
+                         str(bare / "docs"), str(copy / BARE_DIR / "capture-site" / language.code)], stage),
+              f"capturing {language.code}")
+        config = bare / "mkdocs.yml"
         # Not strict: captured generated pages are plain files here, outside the nav, which MkDocs notes.
-        bare.write_text(yaml.safe_dump({"INHERIT": config, "docs_dir": str(pages.relative_to(copy)),
-                                        "plugins": _search_only(copy / config), "hooks": [], "strict": False,
-                                        "validation": {"nav": {"omitted_files": "info"}}},
-                                       allow_unicode=True, sort_keys=False), encoding="utf-8")
-        configs.append(bare)
+        config.write_text(yaml.safe_dump({"INHERIT": "staged.yml", "docs_dir": "docs",
+                                          "plugins": _search_only(bare / "staged.yml"), "strict": False,
+                                          "validation": {"nav": {"omitted_files": "info"}}},
+                                         allow_unicode=True, sort_keys=False), encoding="utf-8")
+        configs.append((config, language))
     return configs
 
 
@@ -80,9 +95,9 @@ def _search_only(config: Path) -> list[object]:
     return [p for p in plugins if (p if isinstance(p, str) else next(iter(p))) == "search"]
 
 
-def bare_build(copy: Path, configs: list[Path], site: Path) -> Run:
-    """Both languages with the bare configs, in one process and in order like the real build."""
-    pairs = [arg for bare, (_, _, subdir) in zip(configs, LANGUAGES) for arg in (str(bare), str(site / subdir))]
+def bare_build(copy: Path, configs: list[tuple[Path, Language]], site: Path) -> Run:
+    """Every language with the bare configs, in one process and in order like the real build."""
+    pairs = [arg for config, language in configs for arg in (str(config), str(site / language.subdir))]
     return check(run_timed([PYTHON, str(ROOT / "bench" / "child.py"), "bare", *pairs], copy), "bare build")
 
 

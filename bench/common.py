@@ -1,46 +1,42 @@
-"""What every benchmark needs: a working copy of the repository, timed child processes, medians."""
+"""What every benchmark needs: working copies, timed child processes, medians. The working copies, local
+servers and Chromium are the tests' kit (tests/helpers.py), so the bench and the tests copy, serve and
+browse the same way."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import platform
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
+
+from tests.helpers import CHROMIUM, chromium, docs_command, docs_env, free_port, serving  # noqa: F401 - the kit
+from tests.helpers import copy_repo as _copy_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 OUT = ROOT / "bench" / "out"  # profiles and logs of the last run (git-ignored)
-# .git stays: the build reads the history (translation banners, macros/freshness.py).
-COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".pytest_cache", "__pycache__", "node_modules", "bench",
-                                     "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def env() -> dict[str, str]:
-    """The environment of every child: Material's MkDocs-2 banner off, output unbuffered."""
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+def env(cwd: Path | None = None) -> dict[str, str]:
+    """The environment of every child: as the tests run `python -m vlm_survey`, and with `cwd` first on the
+    import path, so that a child run in a working copy imports that copy's vlm_survey (`--repo` compares
+    another checkout's code, not this one's)."""
+    return docs_env(**({"PYTHONPATH": str(cwd)} if cwd else {}))
 
 
 def copy_repo(target: Path, source: Path = ROOT) -> Path:
-    """A working copy of a checkout (with its git history; no site, venv or bench) to build and change freely."""
-    shutil.copytree(source, target, ignore=COPY_IGNORE)
-    return target
+    """A working copy of a checkout (with its git history, which the build reads for the translation banners;
+    no site, venv or bench) to build and change freely."""
+    return _copy_repo(target, source, git=True)
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,7 @@ def run_timed(cmd: Sequence[str], cwd: Path, timeout: float | None = None) -> Ru
     """Run `cmd` and measure it; its whole process group is killed after `timeout` seconds."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as sink:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env(), stdout=sink, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env(cwd), stdout=sink, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         timer = threading.Timer(timeout, kill_group, (proc.pid,)) if timeout else None
         if timer:
@@ -90,45 +86,6 @@ def check(run: Run, what: str) -> Run:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextmanager
-def serve_static(folder: Path) -> Iterator[str]:
-    """Serve `folder` over HTTP on a free loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-@contextmanager
-def chromium() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright, with the flags the tests use."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable = CHROMIUM if Path(CHROMIUM).exists() else None
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def machine() -> dict[str, str]:

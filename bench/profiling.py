@@ -11,21 +11,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import PYTHON, check, run_timed
+from bench.common import PYTHON, ROOT, check, run_timed
 
 # (label, file suffix, function): the build's parts, by cumulative time of the function that does each.
 PARTS = (
-    ("data load + validate", "macros/catalog.py", "load_catalog"),
-    ("our macros: set up (define_env)", "macros/__init__.py", "define_env"),
-    ("translation banners: git history", "macros/freshness.py", "statuses"),
-    ("per-entry pages: generate (hook)", "macros/entry_hook.py", "on_files"),
+    ("page checks (every page and snippet)", "vlm_survey/page_sources.py", "check_pages"),
+    ("data load + validate", "vlm_survey/catalog.py", "load_catalog"),
+    ("translation banners: git history", "vlm_survey/freshness.py", "statuses"),
+    ("staging: pages, cite blocks, entry pages, snippets", "vlm_survey/stage.py", "stage_language"),
+    ("of which: per-entry pages (generate)", "vlm_survey/entry_pages.py", "page_markdown"),
+    ("our macros: set up (define_env)", "vlm_survey/macros.py", "define_env"),
     ("jieba dictionary load", "jieba/__init__.py", "initialize"),
     ("search index: parse pages, jieba segmentation", "material/plugins/search/plugin.py", "on_page_context"),
     ("mkdocs-macros (render every page as a template)", "mkdocs_macros/plugin.py", "on_page_markdown"),
     ("Markdown to HTML", "mkdocs/structure/pages.py", "render"),
     ("theme templates (Jinja)", "mkdocs/commands/build.py", "_build_template"),
     ("copy theme and static files", "mkdocs/structure/files.py", "copy_static_files"),
-    ("whole build", "mkdocs/commands/build.py", "build"),
+    ("whole build (MkDocs)", "mkdocs/commands/build.py", "build"),
 )
 SITE_PACKAGES = re.compile(r"site-packages/([^/]+)")
 
@@ -48,10 +50,11 @@ class Profile:
     functions: list[tuple[str, int, float, float]]  # (function, calls, own s, cumulative s), by own time
 
 
-def profile_build(copy: Path, config: str, site: Path, out: Path) -> Profile:
-    """Build `config` once under cProfile (in its own process) and summarize the profile."""
-    run = check(run_timed([PYTHON, "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build", "-q",
-                           "-f", config, "-d", str(site)], copy), f"profiled build of {config}")
+def profile_build(copy: Path, code: str, site: Path, out: Path, chapters: bool = False) -> Profile:
+    """Build language `code` of the working copy once under cProfile (in its own process, through the same steps
+    as `make build`: checks, staging, MkDocs; `chapters`: without the per-entry pages) and summarize the profile."""
+    command = [PYTHON, "-m", "cProfile", "-o", str(out), str(ROOT / "bench" / "child.py"), "language", code, str(site)]
+    run = check(run_timed([*command, *(["chapters"] if chapters else [])], copy), f"profiled build of {code}")
     return summarize(pstats.Stats(str(out)), run.seconds)
 
 
@@ -76,8 +79,8 @@ def _package(file: str) -> str:
     match = SITE_PACKAGES.search(file)
     if match:
         return match.group(1).removesuffix(".py")
-    if "/macros/" in file:
-        return "macros (this site)"
+    if "/vlm_survey/" in file:
+        return "vlm_survey (this site)"
     if file.startswith("~") or file.startswith("<"):
         return "builtins (C)"
     return "Python standard library"

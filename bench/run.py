@@ -17,12 +17,13 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
+from typing import Callable, Sequence
 
 from bench import buildcost, editloop, interact, profiling, scale, weight
-from bench.common import (OUT, PYTHON, ROOT, check, chromium, copy_repo, machine, median,
-                          run_timed, serve_static)
+from bench.common import (OUT, PYTHON, ROOT, check, chromium, copy_repo, docs_command, machine, median,
+                          run_timed, serving)
+from vlm_survey.engine_config import ENTRY_FOLDERS
+from vlm_survey.languages import Language, registry
 
 SECTIONS = ("build", "scale", "weight", "browser", "edit")
 NAMED_PAGES = (("home", "index"), ("chapter", "introduction"), ("model table", "architecture"))
@@ -74,19 +75,21 @@ def section_build(report: Report, workdir: Path, source: Path, runs: int) -> Non
              for _ in range(3)]
     part = {key: median([p[key] for p in parts]) for key in parts[0]}
     steps = {step: median(values) for step, values in cost.steps.items()}
-    rows = [["`make build`: check-data, then both languages", f"{median(cost.real):.2f}", f"{median(cost.real_cpu):.2f}"],
+    names = [language.name for language in registry(copy)]
+    rows = [["`make build`: check-data, then every language", f"{median(cost.real):.2f}",
+             f"{median(cost.real_cpu):.2f}"],
             ["bare Material, the same pages, search only", f"{median(cost.bare):.2f}", f"{median(cost.bare_cpu):.2f}"],
             ["ratio", f"{cost.ratio:.2f}", f"{cost.cpu_ratio:.2f}"]]
     split = [["start, imports and check-data (before the first language)",
               f"{median(cost.real) - sum(steps.values()):.2f}"],
-             *[[f"language {step} ({['简体中文', 'English'][step - 1] if step <= 2 else step}) build",
+             *[[f"language {step} ({names[step - 1] if step <= len(names) else step}) build",
                 f"{seconds:.2f}"] for step, seconds in sorted(steps.items())],
              ["of which: data load + validate (fresh process; once per `make build`)", f"{part['catalog_load']:.2f}"],
              ["of which: jieba dictionary load (fresh process; once per `make build`)", f"{part['jieba']:.2f}"]]
     report.section("## Build cost\n\n"
-                   f"Median of {runs} cold builds of each kind, interleaved; each in a fresh process, both languages "
-                   "in order. The bare build has every page's Markdown as the real build rendered it (macros and "
-                   "hooks run beforehand), the same theme and Markdown extensions, and only the search plugin.\n\n"
+                   f"Median of {runs} cold builds of each kind, interleaved; each in a fresh process, every language "
+                   "in order. The bare build has every page's Markdown as the real build rendered it (staged, macros "
+                   "run beforehand), the same theme and Markdown extensions, and only the search plugin.\n\n"
                    + md_table(["build", "wall s", "CPU s"], rows) + "\n\n"
                    + md_table(["split of `make build` (wall)", "s"], split)
                    + f"\n\nPeak memory of `make build`: {max(cost.peak_mb):.0f} MB.")
@@ -96,8 +99,8 @@ def section_build(report: Report, workdir: Path, source: Path, runs: int) -> Non
 
 def section_scale(report: Report, workdir: Path, source: Path, factors: list[int], runs: list[int],
                   timeout: float, profile_factor: int) -> tuple[dict[int, Path], Path]:
-    """Time each size; profile the Chinese build at `profile_factor`× and, without the per-entry pages, at the
-    largest size. Returns the copies whose build finished, and the largest size's chapters-only site."""
+    """Time each size; profile the root language's build at `profile_factor`× and, without the per-entry pages,
+    at the largest size. Returns the copies whose build finished, and the largest size's chapters-only site."""
     points, copies, workdirs = [], {}, {}
     for factor, count in zip(factors, runs):
         copy, counts = scale.prepare(workdir, factor, source)
@@ -126,21 +129,24 @@ def section_scale(report: Report, workdir: Path, source: Path, factors: list[int
             "the largest process's.\n\n"
             + md_table(["data", "models + benchmarks", "HTML pages", "build s", "CPU s", "× 1×", "peak MB",
                         "model-table page KB"], rows))
+    root = registry(source)[0]
     if profile_factor in copies:
-        text += "\n\n" + profile_text(copies[profile_factor], "mkdocs.yml",
-                                       f"the Chinese build at {profile_factor}×", f"{profile_factor}x")
+        text += "\n\n" + profile_text(copies[profile_factor], root.code,
+                                       f"the {root.name} build at {profile_factor}×", f"{profile_factor}x")
     chapters = workdirs[largest.factor]
-    text += "\n\n" + profile_text(chapters, scale.without_hooks(chapters),
-                                   f"the Chinese chapters at {largest.factor}×, without the per-entry pages (`hooks: []`)",
-                                   f"{largest.factor}x-nohooks", site="site-nohooks")
+    text += "\n\n" + profile_text(chapters, root.code,
+                                   f"the {root.name} chapters at {largest.factor}×, without the per-entry pages "
+                                   "(staged, then removed before MkDocs runs)",
+                                   f"{largest.factor}x-chapters", site="site-chapters", chapters_only=True)
     report.section(text)
-    return copies, chapters / "site-nohooks"
+    return copies, chapters / "site-chapters"
 
 
-def profile_text(copy: Path, config: str, what: str, name: str, site: str = "site-profile") -> str:
+def profile_text(copy: Path, code: str, what: str, name: str, site: str = "site-profile",
+                 chapters_only: bool = False) -> str:
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / f"profile-{name}.prof"
-    prof = profiling.profile_build(copy, config, copy / site, out)
+    prof = profiling.profile_build(copy, code, copy / site, out, chapters=chapters_only)
     parts = md_table(["part (cumulative)", "calls", "s", "share"],
                      [[p.label, str(p.calls), f"{p.seconds:.1f}", f"{p.seconds / prof.total:.0%}"] for p in prof.parts])
     packages = md_table(["package (own time)", "s", "share"],
@@ -153,13 +159,15 @@ def profile_text(copy: Path, config: str, what: str, name: str, site: str = "sit
             "another).\n\n" + parts + "\n\n" + packages + "\n\n" + functions)
 
 
-def section_weight(report: Report, site: Path) -> None:
+def section_weight(report: Report, site: Path, languages: Sequence[Language]) -> None:
     rows, index_rows, chapters = [], [], {}
     names = {page: label for label, page in NAMED_PAGES}
-    with serve_static(site) as base, chromium() as browser:
-        for lang, prefix in (("zh", ""), ("en", "en/")):
+    folders = {language.subdir for language in languages if language.subdir} | set(ENTRY_FOLDERS)
+    with serving(site) as base, chromium() as browser:
+        for language in languages:
+            lang, prefix = language.code, f"{language.subdir}/" if language.subdir else ""
             root = site / prefix
-            pages = {p.parent.name for p in root.glob("*/index.html")} - {"en", "models", "benchmarks"} | {"index"}
+            pages = {p.parent.name for p in root.glob("*/index.html")} - folders | {"index"}
             for page in sorted(pages, key=lambda p: (p not in names, p)):
                 path = "" if page == "index" else f"{page}/"
                 w = weight.load_page(browser, f"{base}/{prefix}{path}")
@@ -177,9 +185,10 @@ def section_weight(report: Report, site: Path) -> None:
                    + md_table(["lang", "page", "loads", *weight.KINDS, "total"], rows)
                    + "\n\nThe search index (fetched by Material's search worker on every page load, not counted above):\n\n"
                    + md_table(["lang", "raw", "gzipped"], index_rows))
-    plain = [chapters[(lang, "introduction")][0] for lang in ("zh", "en") if (lang, "introduction") in chapters]
+    codes = [language.code for language in languages]
+    plain = [chapters[(lang, "introduction")][0] for lang in codes if (lang, "introduction") in chapters]
     if plain:
-        report.budget("page weight: a chapter (introduction, no math or diagram), zh / en",
+        report.budget(f"page weight: a chapter (introduction, no math or diagram), {' / '.join(codes)}",
                       " / ".join(kb(size) for size in plain), "≤ 120 KB", max(plain) <= 120 * 1024)
     if chapters:
         (lang, page), (size, flags) = max(chapters.items(), key=lambda item: item[1][0])
@@ -192,7 +201,7 @@ def section_browser(report: Report, sites: dict[str, Path], rounds: int) -> None
     rows = []
     with chromium() as browser:
         for index, (label, site) in enumerate(sites.items()):
-            with serve_static(site) as base:
+            with serving(site) as base:
                 rows_count = interact.row_count(browser, f"{base}/architecture/")
                 search = interact.search_times(browser, f"{base}/", rounds)
                 sort = interact.sort_times(browser, f"{base}/architecture/", rounds)
@@ -221,16 +230,18 @@ def section_browser(report: Report, sites: dict[str, Path], rounds: int) -> None
 def section_edit(report: Report, workdir: Path, source: Path, runs: int) -> None:
     copy = copy_repo(workdir / "edit", source)
     loop = editloop.measure(copy, runs)
-    rows = [["a model's YAML file", "Chinese model table (architecture)", f"{median(loop.data_zh):.2f}",
+    root, other = registry(copy)[:2]
+    rows = [["a model's YAML file", f"{root.name} model table (architecture)", f"{median(loop.data_zh):.2f}",
              f"{median(loop.data_cpu):.2f}"],
-            ["a model's YAML file", "English model table", f"{median(loop.data_en):.2f}", "(the same rebuild)"],
-            ["a Chinese page (introduction.md)", "that page", f"{median(loop.page_zh):.2f}", f"{median(loop.page_cpu):.2f}"]]
-    report.section("## Edit loop\n\n`scripts/docs.py serve` in a working copy; each run saves a file and polls "
+            ["a model's YAML file", f"{other.name} model table", f"{median(loop.data_en):.2f}", "(the same rebuild)"],
+            [f"a {root.name} page (introduction.md)", "that page", f"{median(loop.page_zh):.2f}",
+             f"{median(loop.page_cpu):.2f}"]]
+    report.section("## Edit loop\n\n`python -m vlm_survey serve` in a working copy; each run saves a file and polls "
                    "the page until it shows the change (the server answers a page only once the rebuild under "
-                   "way has finished, so both languages come together). CPU: the server's own seconds meanwhile. "
+                   "way has finished, so every language comes together). CPU: the server's own seconds meanwhile. "
                    f"Median of {runs} runs.\n\n"
                    + md_table(["file saved", "page polled", "s to served", "server CPU s"], rows))
-    report.budget("edit loop: YAML saved to the page served (zh / en)",
+    report.budget(f"edit loop: YAML saved to the page served ({root.code} / {other.code})",
                   f"{median(loop.data_zh):.2f} s / {median(loop.data_en):.2f} s", "≤ 2 s",
                   max(median(loop.data_zh), median(loop.data_en)) <= 2)
 
@@ -260,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--factors", default="1,10,100", help="data sizes for the scale section")
     parser.add_argument("--scale-runs", default="3,2,1", help="builds at each size")
     parser.add_argument("--scale-timeout", type=float, default=120, help="seconds before a scale build is stopped")
-    parser.add_argument("--profile-factor", type=int, default=1, help="data size whose full Chinese build is profiled")
+    parser.add_argument("--profile-factor", type=int, default=1,
+                        help="data size whose full build of the root language is profiled")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     factors, scale_runs = [int(f) for f in args.factors.split(",")], [int(r) for r in args.scale_runs.split(",")]
@@ -285,15 +297,14 @@ def main(argv: list[str] | None = None) -> int:
 
         def sites_step() -> None:  # what weight and browser measure, built once without timing
             copy, _ = scale.prepare(workdir, factors[0], source)
-            check(run_timed([PYTHON, str(copy / "scripts" / "docs.py"), "build", "-d", str(copy / "site")], copy),
-                  "build")
+            check(run_timed(docs_command("build", "-d", str(copy / "site")), copy), "build")
             copies[factors[0]] = copy
             sites[f"{factors[0]}×"] = copy / "site"
             if "browser" in only and factors[-1] != factors[0]:
                 big, _ = scale.prepare(workdir, factors[-1], source)
-                check(run_timed([PYTHON, "-m", "mkdocs", "build", "-q", "-f", scale.without_hooks(big),
-                                 "-d", str(big / "site-nohooks")], big), "build without hooks")
-                sites[f"{factors[-1]}× (chapters only)"] = big / "site-nohooks"
+                check(run_timed([PYTHON, str(ROOT / "bench" / "child.py"), "language", registry(big)[0].code,
+                                 str(big / "site-chapters"), "chapters"], big), "chapters-only build")
+                sites[f"{factors[-1]}× (chapters only)"] = big / "site-chapters"
 
         if "build" in only:
             steps.append(("build", lambda: section_build(report, workdir, source, runs)))
@@ -302,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         elif only & {"weight", "browser"}:
             steps.append(("sites", sites_step))
         if "weight" in only:
-            steps.append(("weight", lambda: section_weight(report, copies[factors[0]] / "site") if factors[0] in copies
+            steps.append(("weight", lambda: section_weight(report, copies[factors[0]] / "site", registry(source))
+                          if factors[0] in copies
                           else report.section("## Page weight\n\nNot measured: the smallest build was stopped.")))
         if "browser" in only:
             steps.append(("browser", lambda: section_browser(report, sites, rounds)))

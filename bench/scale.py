@@ -47,10 +47,3 @@ def measure(copy: Path, factor: int, counts: dict[str, int], runs: int, timeout:
     point.pages = sum(1 for _ in site.rglob("*.html"))
     point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
     return point
-
-
-def without_hooks(copy: Path) -> str:
-    """A config for the Chinese chapters alone, without hooks (so without a page per entry), not strict."""
-    config = copy / "bench-nohooks.yml"
-    config.write_text("INHERIT: mkdocs.yml\nhooks: []\nstrict: false\n", encoding="utf-8")
-    return config.name

@@ -25,6 +25,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,13 +59,24 @@ ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'
 
 def parse_html(text: str) -> Page:
     """The ids, links and language-selector links of one HTML document."""
-    page = Page()
+    return page_from_tags(_tags(text))
+
+
+def _tags(text: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(tag name, {attribute: unescaped value}) of every start tag, in document order."""
     for match in TAG.finditer(text):
         if match.group(0).startswith("<!--"):
             continue
         tag = (match.group(1) or match.group(3)).lower()
-        values = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-                  for m in ATTRIBUTE.finditer((match.group(2) if match.group(1) else match.group(4)) or "")}
+        yield tag, {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+                    for m in ATTRIBUTE.finditer((match.group(2) if match.group(1) else match.group(4)) or "")}
+
+
+def page_from_tags(tags: Iterable[tuple[str, Mapping[str, str]]]) -> Page:
+    """What a page offers and points to, from its start tags (tag name, attributes), however parsed:
+    this script's tokenizer, or an HTML parser (tests/test_site_contract.py)."""
+    page = Page()
+    for tag, values in tags:
         if tag == "html":
             page.lang = values.get("lang", "")
         if "id" in values:
@@ -172,7 +184,11 @@ def language_root(site: Site, path: Path) -> tuple[str, PurePosixPath]:
 
 def check_internal(root: Path, published: str | None = None) -> tuple[list[str], int, int]:
     """Every broken same-site link as 'page: url -> problem'; also the numbers of pages and links checked."""
-    site = Site(root, published or site_url())
+    return check_site(Site(root, published or site_url()))
+
+
+def check_site(site: Site) -> tuple[list[str], int, int]:
+    """`check_internal` on a Site whose pages may already be parsed (`site.pages`)."""
     broken: list[str] = []
     pages = sorted(site.root.rglob("*.html"))
     checked = 0

@@ -21,12 +21,14 @@ import tempfile
 import threading
 from pathlib import Path
 
+from vlm_survey.languages import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 VERSION = "12.8.2"  # the last major that runs on Node 20 (Lighthouse 13 needs Node 22.19)
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vlm-survey" / f"lighthouse-{VERSION}"
 PAGES = ["index", "vit", "architecture"]  # home, a chapter, the model table
-LANGS = {"zh": "/", "en": "/en/"}
+LANGS = {lang.code: f"/{lang.subdir}/" if lang.subdir else "/" for lang in registry(ROOT)}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
 COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".bib", ".csv"}

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from vlm_survey.languages import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 OUT = ROOT / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PAGES = ["architecture"]
-LANGS = {"zh": "", "en": "en/"}
+LANGS = {lang.code: lang.subdir + "/" if lang.subdir else "" for lang in registry(ROOT)}
 VIEWS = {  # name: browser context options, media
     "light": ({"viewport": {"width": 1280, "height": 900}, "color_scheme": "light"}, "screen"),
     "dark": ({"viewport": {"width": 1280, "height": 900}, "color_scheme": "dark"}, "screen"),

@@ -6,7 +6,6 @@ import cProfile
 import gzip
 import json
 import pstats
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,13 @@ import yaml
 
 from bench import interact, profiling, synth, weight
 from bench.buildcost import _search_only
-from bench.common import serve_static
-from helpers import ROOT
+from helpers import LANGUAGES, ROOT, copy_repo, serving
 from vlm_survey.catalog import _validator, load_catalog
+from vlm_survey.engine_config import config_text, engine_config
 
 
 def test_synthetic_data_is_valid_with_unique_ids(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    copy_repo(tmp_path, parts=["data"])
     real = load_catalog(ROOT)
     counts = synth.scale_data(tmp_path / "data", 3)
     catalog = load_catalog(tmp_path)  # raises DataErrors if a variant breaks a schema or a rule
@@ -37,7 +36,7 @@ def test_synthetic_data_is_valid_with_unique_ids(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("collection", ["models", "benchmarks"])
 def test_quick_validation_agrees_with_the_full_schema(collection: str) -> None:
-    """The $ref-free copy that validates fast (macros/catalog.py) accepts exactly what the schema accepts."""
+    """The $ref-free copy that validates fast (vlm_survey/catalog.py) accepts exactly what the schema accepts."""
     schema = {"models": "model", "benchmarks": "benchmark"}[collection]
     validator = _validator(ROOT / "data" / "schema" / f"{schema}.schema.json")
     assert "$ref" not in json.dumps({k: v for k, v in validator.quick.schema.items() if k != "$defs"})
@@ -55,22 +54,26 @@ def test_quick_validation_agrees_with_the_full_schema(collection: str) -> None:
     assert outcomes == {True, False}
 
 
-def test_bare_config_keeps_only_search() -> None:
-    assert _search_only(ROOT / "mkdocs.en.yml") == [{"search": {"lang": "en"}}]
-    [search] = _search_only(ROOT / "mkdocs.yml")
-    assert search["search"]["lang"] == "zh"
+def test_bare_config_keeps_only_search(tmp_path: Path) -> None:
+    """The bare build inherits each language's staged config: its search options (languages.yml), nothing else."""
+    assert _search_only(ROOT / "mkdocs.yml") == ["search"]
+    for language in LANGUAGES:
+        config = tmp_path / language.code / "mkdocs.yml"
+        config.parent.mkdir()
+        config.write_text(config_text(engine_config(ROOT, language, LANGUAGES, tmp_path / "site")), encoding="utf-8")
+        assert _search_only(config) == [{"search": language.search}], language.code
 
 
 def test_profile_summary_finds_the_data_load(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "data", tmp_path / "data")  # a new root: nothing cached for it yet
+    copy_repo(tmp_path, parts=["data"])  # a new root: nothing cached for it yet
     profiler = cProfile.Profile()
     profiler.runcall(load_catalog, tmp_path)
     summary = profiling.summarize(pstats.Stats(profiler), wall=0.0)
     parts = {part.label: part for part in summary.parts}
     assert parts["data load + validate"].calls == 1 and parts["data load + validate"].seconds > 0
-    assert parts["whole build"].calls == 0
+    assert parts["whole build (MkDocs)"].calls == 0
     packages = dict(summary.packages)
-    assert packages["jsonschema"] > 0 and packages["macros (this site)"] > 0
+    assert packages["jsonschema"] > 0 and packages["vlm_survey (this site)"] > 0
 
 
 PAGE = """<!doctype html><html><head><link rel="stylesheet" href="style.css"></head>
@@ -94,7 +97,7 @@ def test_page_weight_counts_what_the_page_fetched(browser: object, tmp_path: Pat
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(body)
     gz = {name: len(gzip.compress(body, compresslevel=6, mtime=0)) for name, body in files.items()}
-    with serve_static(tmp_path) as base:
+    with serving(tmp_path) as base:
         measured = weight.load_page(browser, f"{base}/")
     assert measured.by_kind["html"] == gz["index.html"]
     assert measured.by_kind["css"] == gz["style.css"]

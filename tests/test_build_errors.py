@@ -1,153 +1,107 @@
-"""A broken data file stops `check-data` and the build with file:line:col: field: message; a failed
-or interrupted build leaves the previous site exactly as it was."""
+"""A failed or interrupted build leaves the previous site exactly as it was; a good one replaces it whole.
+
+What makes a build fail, and the message it must print, is the bad-input corpus (tests/bad_inputs.py):
+test_bad_inputs.py checks each case against copies of the built working copy that these tests use too.
+The two builds here (one interrupted, one good) run in the background as a shared build (conftest.py),
+right after the working copy's first build; the tests check what they recorded.
+"""
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
-import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import pytest
 
-from helpers import build_site, copy_repo, run_docs, site_digest
+from helpers import LANGUAGES, beside, build_site, docs_command, docs_env, early_build, page_path, site_digest
+from vlm_survey.build import replacing
+from vlm_survey.cli import annotation
+from vlm_survey.stage import stage_folder
 
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
-
-
-@pytest.fixture(scope="module")
-def broken_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository in which one real model file has an impossible year."""
-    repo = copy_repo(tmp_path_factory.mktemp("broken") / "repo")
-    model = sorted((repo / "data" / "models").glob("[!_]*.yaml"))[0]
-    lines = model.read_text(encoding="utf-8").splitlines(keepends=True)
-    number = next(i for i, line in enumerate(lines) if line.startswith("year:"))
-    lines[number] = "year: 1899\n"
-    model.write_text("".join(lines), encoding="utf-8")
-    repo.joinpath("expected.txt").write_text(
-        f"data/models/{model.name}:{number + 1}:7: year: 1899 is less than the minimum 2012", encoding="utf-8")
-    return repo
+ADDED = "A sentence added after the first build."
 
 
-def test_check_data_reports_file_line_and_field(broken_repo: Path) -> None:
-    result = run_docs("check-data", cwd=broken_repo)
-    assert result.returncode == 1
-    assert (broken_repo / "expected.txt").read_text(encoding="utf-8") in result.stderr.splitlines()
+@dataclass(frozen=True)
+class Rebuilds:
+    """The working copy's site around two builds over it: one interrupted by Ctrl-C, then a good one."""
+
+    interrupted_exit: int | None
+    interrupted_at: str  # the progress line the interrupt followed
+    unchanged: bool  # the site after the interrupted build is byte for byte what it was
+    beside_interrupted: list[str]
+    replaced: bool  # the good build's change is on the site
+    beside_replaced: list[str]
+    stage: str
 
 
-def test_github_annotations_name_the_file_and_line(broken_repo: Path) -> None:
-    result = run_docs("check-data", "--github", cwd=broken_repo)
-    expected = (broken_repo / "expected.txt").read_text(encoding="utf-8")
-    file, line = expected.split(":")[:2]
-    assert any(out.startswith(f"::error file={file},line={line},") for out in result.stdout.splitlines())
-
-
-def test_build_fails_on_bad_data(broken_repo: Path, tmp_path: Path) -> None:
-    result = run_docs("build", "-d", str(tmp_path / "site"), cwd=broken_repo)
-    assert result.returncode != 0
-    assert (broken_repo / "expected.txt").read_text(encoding="utf-8") in result.stderr
-    assert not (tmp_path / "site" / "index.html").exists()
-
-
-def test_mkdocs_alone_fails_on_bad_data_too(broken_repo: Path, tmp_path: Path) -> None:
-    """`mkdocs build` without the script (as an editor plugin or Zensical would run it) also stops."""
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "s")],
-                            cwd=broken_repo, capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "year: 1899 is less than the minimum 2012" in result.stderr
-
-
-def test_annotation_escapes_what_github_reads_as_syntax() -> None:
-    sys.path.insert(0, str(SCRIPTS))
-    from docs import annotation
-
-    line = annotation("data/models/a,b:c.yaml", 3, 5, "summary.en", "50% done\nsecond line")
-    assert line == "::error file=data/models/a%2Cb%3Ac.yaml,line=3,col=5,title=summary.en::50%25 done%0Asecond line"
-
-
-# Each breaks one file of a working copy (the first match of the pattern), each in another way.
-# Macro calls go into architecture.md, a page whose front matter has it rendered as a template.
-BREAKAGES: dict[str, tuple[str, Callable[[str], str]]] = {
-    "bad data": ("data/models/[!_]*.yaml", lambda text: re.sub(r"(?m)^year: .*$", "year: 1899", text)),
-    "failing macro in an English page": (
-        "docs/en/architecture.md", lambda text: text + '\n{{ model_table(columns=["nope"]) }}\n'),
-    "undefined name in a Chinese page": (
-        "docs/zh/architecture.md", lambda text: text + "\n{{ undefined_name }}\n"),
-    "strict-mode warning in an English page": ("docs/en/vit.md", lambda text: text + "\n[gone](no-such-page.md)\n"),
-}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A working copy and its site (alone in its folder), built once."""
-    base = tmp_path_factory.mktemp("atomic")
-    repo, site = copy_repo(base / "repo"), base / "out" / "site"
-    build_site(site, cwd=repo)
-    return repo, site
-
-
-def beside(site: Path) -> list[str]:
-    """What the site's folder holds: the site alone once a build is over (no temporary folders)."""
-    return sorted(path.name for path in site.parent.iterdir())
-
-
-@pytest.mark.parametrize("breakage", BREAKAGES)
-def test_failed_build_leaves_the_site_as_it_was(built: tuple[Path, Path], breakage: str) -> None:
-    repo, site = built
-    before = site_digest(site)
-    pattern, breaks = BREAKAGES[breakage]
-    path = sorted(repo.glob(pattern))[0]
-    original = path.read_text(encoding="utf-8")
-    path.write_text(breaks(original), encoding="utf-8")
-    try:
-        result = run_docs("build", "-d", str(site), cwd=repo)
-    finally:
-        path.write_text(original, encoding="utf-8")
-    assert result.returncode != 0, result.stdout
-    assert site_digest(site) == before
-    assert beside(site) == ["site"]
-
-
-def test_interrupted_build_leaves_the_site_as_it_was(built: tuple[Path, Path]) -> None:
-    """Ctrl-C while the second language builds (the first one is done by then)."""
-    repo, site = built
-    before = site_digest(site)
-    process = subprocess.Popen([sys.executable, str(repo / "scripts" / "docs.py"), "build", "-d", str(site)],
-                               cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def interrupt_last_language(repo: Path, site: Path) -> tuple[int | None, str]:
+    """`python -m vlm_survey build`, interrupted by Ctrl-C once the last language starts (the others are done):
+    its exit status and the line it had printed."""
+    last = f"[{len(LANGUAGES)}/{len(LANGUAGES)}]"
+    process = subprocess.Popen(docs_command("build", "-d", str(site)), cwd=repo, env=docs_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     deadline = threading.Timer(180, process.kill)
     deadline.start()
+    seen = ""
     try:
         for line in process.stdout:
-            if line.startswith("[2/2]"):
+            if line.startswith(last):
+                seen = line.strip()
                 process.send_signal(signal.SIGINT)
                 break
         process.communicate(timeout=60)
     finally:
         deadline.cancel()
         process.kill()
-    assert process.returncode != 0
-    assert site_digest(site) == before
-    assert beside(site) == ["site"]
+    return process.returncode, seen
 
 
-def test_good_build_replaces_the_site(built: tuple[Path, Path]) -> None:
-    repo, site = built
+@early_build("built_copy")
+def _rebuilds(early: Any, factory: pytest.TempPathFactory) -> Rebuilds:
+    repo, site, _ = early.result("built_copy")
+    before = site_digest(site)
+    returncode, seen = interrupt_last_language(repo, site)
+    unchanged, beside_interrupted = site_digest(site) == before, beside(site)
     page = repo / "docs" / "en" / "vit.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added after the first build.\n",
-                    encoding="utf-8")
-    build_site(site, cwd=repo)
-    assert "A sentence added after the first build." in (site / "en" / "vit" / "index.html").read_text("utf-8")
-    assert beside(site) == ["site"]
+    original = page.read_text(encoding="utf-8")
+    page.write_text(f"{original}\n{ADDED}\n", encoding="utf-8")
+    try:
+        build_site(site, cwd=repo)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    replaced = ADDED in page_path(site, "en", "vit").read_text("utf-8")
+    return Rebuilds(returncode, seen, unchanged, beside_interrupted, replaced, beside(site), stage_folder(site).name)
+
+
+@pytest.fixture(scope="module")
+def rebuilds(_early_builds: Any) -> Rebuilds:
+    return _early_builds.result("rebuilds")
+
+
+def test_annotation_escapes_what_github_reads_as_syntax() -> None:
+    line = annotation("data/models/a,b:c.yaml", 3, 5, "summary.en", "50% done\nsecond line")
+    assert line == "::error file=data/models/a%2Cb%3Ac.yaml,line=3,col=5,title=summary.en::50%25 done%0Asecond line"
+
+
+def test_interrupted_build_leaves_the_site_as_it_was(rebuilds: Rebuilds) -> None:
+    """Ctrl-C while the last language builds (the others are done by then)."""
+    assert rebuilds.interrupted_at.startswith(f"[{len(LANGUAGES)}/{len(LANGUAGES)}]"), "never got to the last language"
+    assert rebuilds.interrupted_exit != 0
+    assert rebuilds.unchanged
+    assert rebuilds.beside_interrupted == sorted(["site", rebuilds.stage])
+
+
+def test_good_build_replaces_the_site(rebuilds: Rebuilds) -> None:
+    assert rebuilds.replaced
+    assert rebuilds.beside_replaced == sorted(["site", rebuilds.stage])
 
 
 @pytest.mark.parametrize("failure", [RuntimeError, SystemExit, KeyboardInterrupt])
 def test_replacing_keeps_the_target_when_the_block_fails(tmp_path: Path, failure: type[BaseException]) -> None:
-    sys.path.insert(0, str(SCRIPTS))
-    from docs import replacing
-
     target = tmp_path / "site"
     target.mkdir()
     (target / "index.html").write_text("old", encoding="utf-8")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import LANGS, ROOT, page_path, soup, source_pages
+from helpers import LANGS, LANGUAGES, ROOT, page_path, soup, source_pages
 from vlm_survey import citation
 
 CFF = citation.load_cff(ROOT)
-PAGES = source_pages("zh")
+PAGES = source_pages(LANGUAGES[0].code)
+SITE_NAMES = {language.code: language.site_name for language in LANGUAGES}  # from languages.yml
 
 
 def config_value(config: str, key: str) -> str:
@@ -25,7 +26,7 @@ def bib_fields(entry: str) -> dict[str, str]:
 
 def test_citation_cff_describes_this_site() -> None:
     assert CFF["cff-version"] == "1.2.0" and CFF["message"] and CFF["authors"]
-    assert CFF["title"] == config_value("mkdocs.en.yml", "site_name")
+    assert CFF["title"] == SITE_NAMES["en"]
     assert CFF["url"] == config_value("mkdocs.yml", "site_url")
     assert CFF["repository-code"] == config_value("mkdocs.yml", "repo_url")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -40,7 +41,7 @@ def test_citation_cff_describes_this_site() -> None:
 def test_every_chapter_has_a_cite_block_consistent_with_the_cff(site: Path, lang: str) -> None:
     from test_site import local_target
 
-    site_name = config_value("mkdocs.yml" if lang == "zh" else "mkdocs.en.yml", "site_name")
+    site_name = SITE_NAMES[lang]
     for page in PAGES:
         path = page_path(site, lang, page)
         document = soup(path)
@@ -70,7 +71,7 @@ def test_survey_entries_equal_the_references_page() -> None:
     for lang in LANGS:
         page = (ROOT / "docs" / lang / "references.md").read_text(encoding="utf-8")
         blocks = [re.sub(r"^    ", "", b, flags=re.M).strip() for b in re.findall(r"```bibtex\n(.*?)```", page, re.S)]
-        assert blocks == list(citation.SURVEY_BIBTEX), f"{lang}/references.md and macros/citation.py differ"
+        assert blocks == list(citation.SURVEY_BIBTEX), f"{lang}/references.md and vlm_survey/citation.py differ"
 
 
 def test_bibtex_values_are_escaped() -> None:

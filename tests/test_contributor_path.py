@@ -1,4 +1,5 @@
-"""The contributor's path works as written: copy the template, fill it, `check-data`, build, see the row.
+"""The contributor's path works as written: copy the template, fill it, `check-data`, build, see the row (in
+conftest's `augmented` working copy and build, which other scenarios add to as well).
 
 Also keeps what a contributor reads in step with what the checks enforce: the templates list every
 schema field with its allowed values, the issue forms ask for the same fields, every `make` command
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import ROOT, build_site, copy_repo, page_path, run_docs, soup
+from helpers import LANGS, ROOT, page_path, run_docs, soup
 
 COLLECTIONS = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json"}
 FORMS = {"models": "add-model.yml", "benchmarks": "add-benchmark.yml"}
@@ -65,10 +66,8 @@ def fill_template(text: str, values: dict[str, str], blocks: dict[str, str], dro
     return "".join(out)
 
 
-@pytest.fixture(scope="module")
-def contributed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    """A copy of the repository with one model added from the template; returns (repo, site, check output)."""
-    repo = copy_repo(tmp_path_factory.mktemp("contributor") / "repo")
+def augment(repo: Path) -> None:
+    """Steps 1 and 2 in the working copy: copy the model template, fill it as a contributor would."""
     template = (repo / "data" / "models" / "_template.yaml").read_text(encoding="utf-8")
     target = repo / "data" / "models" / f"{NEW_ID}.yaml"
     shutil.copyfile(repo / "data" / "models" / "_template.yaml", target)  # step 1: copy
@@ -83,22 +82,29 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, s
         blocks={"summary": "  zh: 一个按模板新增的演示模型。\n  en: A demonstration model added from the template.\n",
                 "connector_detail": "  zh: 两层 MLP 连接视觉与语言。\n  en: A two-layer MLP joins vision and language.\n"},
         drop={"corrections", "uncertain", "title", "authors"}), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def contributed(augmented: tuple[Path, Path]) -> tuple[Path, Path, str]:
+    """The working copy with the model added from the template; returns (repo, site, check output). Step 4, the
+    build `make serve` previews, is the shared build of the augmented copy."""
+    repo, site = augmented
     check = run_docs("check-data", cwd=repo)  # step 3: check
     assert check.returncode == 0, check.stderr
-    site = tmp_path_factory.mktemp("contributor-site")
-    build_site(site, cwd=repo)  # step 4: the build `make serve` previews
     return repo, site, check.stdout
 
 
 def test_filled_template_passes_the_check(contributed: tuple[Path, Path, str]) -> None:
     repo, _, output = contributed
-    real = len([p for p in (ROOT / "data" / "models").glob("*.yaml") if not p.name.startswith("_")])
-    assert output.startswith(f"data OK: {real + 1} models")
+    entries = {p.name for p in (repo / "data" / "models").glob("[!_]*.yaml")}
+    real = {p.name for p in (ROOT / "data" / "models").glob("[!_]*.yaml")}
+    assert f"{NEW_ID}.yaml" in entries - real and real <= entries
+    assert output.startswith(f"data OK: {len(entries)} models")  # the new model (and the other additions) counted
     data = yaml.safe_load((repo / "data" / "models" / f"{NEW_ID}.yaml").read_text(encoding="utf-8"))
     assert data["based_on"] == ["llava-1-5"] and "corrections" not in data  # kept and dropped as intended
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_new_model_appears_in_the_model_table(contributed: tuple[Path, Path, str], lang: str) -> None:
     _, site, _ = contributed
     document = soup(page_path(site, lang, "architecture"))

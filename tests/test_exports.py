@@ -14,11 +14,11 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from helpers import LANGS, ROOT, build_site, copy_repo, page_path, serving, soup
+from helpers import LANGS, ROOT, page_path, soup
 from vlm_survey import exports
 from vlm_survey.catalog import load_catalog
 from vlm_survey.i18n import t
@@ -268,18 +268,20 @@ survey_version: later
 """
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from a copy of the repository with one model whose every text is a formula."""
-    repo = copy_repo(tmp_path_factory.mktemp("hostile-exports") / "repo")
+def augment(repo: Path) -> None:
+    """Add one model whose every text is a formula to the working copy (conftest's `augmented` build)."""
     (repo / "data" / "models" / "hostile-formula.yaml").write_text(HOSTILE_MODEL, encoding="utf-8")
-    return build_site(repo.parent / "site", cwd=repo)
 
 
 @pytest.fixture(scope="module")
-def hostile_server(hostile_site: Path) -> Iterator[str]:
-    with serving(hostile_site) as url:
-        yield url
+def hostile_site(augmented: tuple[Path, Path]) -> Path:
+    """The site built from a copy of the repository with that model (and the other scenarios' additions)."""
+    return augmented[1]
+
+
+@pytest.fixture(scope="module")
+def hostile_server(augmented_server: str) -> str:
+    return augmented_server
 
 
 def hostile_cells(row: dict[str, str]) -> dict[str, str]:
@@ -346,7 +348,7 @@ def raw_csv(records: list[list[str]]) -> str:
 @pytest.mark.browser
 def test_download_this_view_neutralises_by_the_same_rule(page: Any, server: str) -> None:
     """exports.js applies the rule itself, to a CSV that was not neutralised (a stale or foreign file):
-    every cell it writes is what macros/exports.py makes of the same text."""
+    every cell it writes is what vlm_survey/exports.py makes of the same text."""
     page.goto(f"{server}/architecture/")
     ids = page.eval_on_selector_all("table[data-vlm-table=models] tbody tr[data-entry]",
                                     "rows => rows.map(r => r.dataset.entry)")

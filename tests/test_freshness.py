@@ -11,21 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import LANGS, ROOT, build_site, copy_repo, page_path, soup, source_pages
+from helpers import BEHIND, LANGS, ROOT, commit_all, copy_repo, git, page_path, soup, source_pages
 from vlm_survey import freshness
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 SCRIPT = ROOT / "scripts" / "translation_status.py"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.org",
-                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True, text=True)
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
 
 
 def states(repo: Path) -> dict[str, str]:
@@ -38,8 +28,8 @@ def check(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A git repository with one page in both languages, synced at its first commit."""
-    root = tmp_path / "repo"
+    """A git repository with one page in both languages (and the language list), synced at its first commit."""
+    root = copy_repo(tmp_path / "repo", parts=["languages.yml"])
     for lang, text in (("zh", "# 标题\n\n第一段。\n"), ("en", "# Title\n\nFirst paragraph.\n")):
         (root / "docs" / lang).mkdir(parents=True)
         (root / "docs" / lang / "page.md").write_text(text, encoding="utf-8")
@@ -107,24 +97,22 @@ def test_every_page_records_the_revision_it_was_synced_at() -> None:
             assert meta.get("synced_with"), f"docs/{lang}/{page}.md records no synced_with"
 
 
-@needs_git
-def test_a_translation_behind_is_bannered_on_the_site(tmp_path: Path) -> None:
-    repo = copy_repo(tmp_path / "repo")
-    git(repo, "init", "-q")
-    commit_all(repo, "copy")
-    assert check("--root", str(repo), "sync", "--all").returncode == 0
-    commit_all(repo, "sync")
-    en = repo / "docs" / "en" / "vit.md"
-    en.write_text(en.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    commit_all(repo, "Change the English ViT page")
-    build_site(tmp_path / "site", cwd=repo)
-    zh_vit = page_path(tmp_path / "site", "zh", "vit")
-    banner = soup(zh_vit).select_one("article .vlm-translation-behind")
-    assert banner is not None and banner.has_attr("data-search-exclude")
+def test_a_translation_behind_is_bannered_on_the_site(history_copy: tuple[Path, Path]) -> None:
+    """The working copy whose English ViT page changed after the last sync: the other ViT pages say so, and
+    link to it; no other page has a banner."""
     from test_site import local_target
-    assert local_target(tmp_path / "site", zh_vit, banner.a["href"])[0] == page_path(tmp_path / "site", "en", "vit")
-    for lang, page in (("en", "vit"), ("zh", "index"), ("zh", "architecture")):
-        assert not soup(page_path(tmp_path / "site", lang, page)).select(".vlm-translation-behind"), f"{lang}/{page}"
+
+    _, site = history_copy
+    lang, page = BEHIND[0], BEHIND[1].removesuffix(".md")
+    for other in LANGS:
+        if other == lang:
+            continue
+        behind = page_path(site, other, page)
+        banner = soup(behind).select_one("article .vlm-translation-behind")
+        assert banner is not None and banner.has_attr("data-search-exclude"), other
+        assert local_target(site, behind, banner.a["href"])[0] == page_path(site, lang, page)
+    for other, name in ((lang, page), *((code, name) for code in LANGS for name in ("index", "architecture"))):
+        assert not soup(page_path(site, other, name)).select(".vlm-translation-behind"), f"{other}/{name}"
 
 
 def test_the_site_banners_exactly_the_pages_behind(site: Path) -> None:

@@ -7,17 +7,15 @@ import http.server
 import importlib.util
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import LANGS, ROOT, html_pages, source_pages
+from helpers import LANGS, ROOT, free_port, html_pages, serving, source_pages
 
 
 def _load() -> object:
@@ -162,21 +160,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def remote() -> Iterator[str]:
     """A stand-in for other sites, on the loopback interface."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    with serving(handler=_Handler) as url:
+        yield url
 
 
 def test_external_check_reports_only_failures(remote: str) -> None:
-    dead = f"http://127.0.0.1:{closed_port()}/"
+    dead = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
     urls = [f"{remote}/ok", f"{remote}/no-head", f"{remote}/moved", f"{remote}/gone", dead]
     failures = check_links.check_external(urls, timeout=5)
     assert set(failures) == {f"{remote}/gone", dead}

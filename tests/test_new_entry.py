@@ -7,16 +7,14 @@ as the fetch function or with --from-file, and urllib is made to fail should any
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import ROOT
+from helpers import ROOT, copy_repo
 
 import new_entry
 
@@ -37,8 +35,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path
+    return copy_repo(tmp_path, parts=["data"])
 
 
 def recorded(arxiv_id: str) -> bytes:

@@ -205,7 +205,9 @@ def test_row_anchor_scrolls_to_and_marks_the_row(page: object, server: str, lang
 
     page.locator("tr#model-clip a.vlm-permalink").click()
     assert page.url.endswith("#model-clip")
-    assert "vlm-target" in page.locator("tr#model-clip").get_attribute("class")
+    # The row is marked by the hashchange handler, which runs after the click returns: wait for it.
+    page.wait_for_function("() => document.querySelector('tr#model-clip').classList.contains('vlm-target')",
+                           timeout=5_000)
     assert "vlm-target" not in (row.get_attribute("class") or "")
     assert page.console_errors == []
 

@@ -1,30 +1,47 @@
-"""`docs.py serve` survives broken data and pages: it keeps serving the last good site, answers every
-request, shows the error in a box on every HTML page, and recovers once the file is fixed."""
+"""`python -m vlm_survey serve` survives broken data and pages: it keeps serving the last good site, answers
+every request, shows the error in a box on every HTML page, and recovers once the file is fixed.
+
+One server, of one working copy, goes through one scenario: it starts with broken data (no good site yet),
+then files break and are fixed in turn. The scenario is a shared build (conftest.py): it runs in the
+background as soon as the session starts, and records what the server answered after each step; the tests
+below check those answers. What breaks a build, and what the box must then say, comes from the bad-input
+corpus (tests/bad_inputs.py).
+"""
 
 from __future__ import annotations
 
 import html
 import re
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
-import urllib.request
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import pytest
+import yaml
 
-from helpers import copy_repo
+from bad_inputs import BUILD, BUILD_CASES
+from helpers import LANGUAGES, OPENER, copy_repo, dev_server, early_build
 
-PAGES = ("/", "/architecture/", "/en/", "/en/architecture/", "/en/vit/")
-STARTUP = 240  # seconds for the first build of both languages on a busy machine
+PREFIXES = [f"/{language.subdir}/" if language.subdir else "/" for language in LANGUAGES]
+PAGES = tuple(f"{prefix}{page}" for prefix in PREFIXES for page in ("", "architecture/", "vit/"))
 REBUILD = 180
 REQUEST = 60  # a request waits while a rebuild is under way
+POLL = 3  # seconds of one long poll for the next rebuild
 BOX = 'id="build-error"'
+STUCK = "An error happened during the rebuild"  # MkDocs' live-reload server: the rebuild itself raised
+BAD_DATA = BUILD["bad data in a real entry"]
+AFTER_ANOTHER = BUILD["unknown column in an English page"]  # fails after the root language was built
+ROOT_PAGE = BUILD["undefined name in a Chinese page"]
+# The corpus's breakages of that page (which the lenient dev-server build refuses too), applied in turn.
+ROOT_PAGE_CASES = [item for item in BUILD_CASES if item.pattern == ROOT_PAGE.pattern and not item.strict_only]
+CHANGED_SUMMARY = "改过的摘要。"
+ADDED_SENTENCE = "A sentence added while the other page is broken."
+RENAMED = "A Renamed Survey"
+
+Answers = dict[str, tuple[int, str]]  # path: (status, body)
 
 
 @dataclass
@@ -32,80 +49,142 @@ class Server:
     repo: Path
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
 
     def get(self, path: str) -> tuple[int, str]:
         """Status and body of `path`; an error status is an answer too."""
         try:
-            with urllib.request.urlopen(self.url + path, timeout=REQUEST) as response:
+            with OPENER.open(self.url + path, timeout=REQUEST) as response:
                 return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", "replace")
+
+    def answers(self, paths: Iterable[str] = PAGES) -> Answers:
+        return {path: self.get(path) for path in paths}
 
     def epoch(self) -> int:
         """The version of the site the server shows (from the live-reload script of a page)."""
         return int(re.search(r"livereload\((\d+),", self.get("/")[1])[1])
 
     def wait_for_rebuild(self, epoch: int) -> None:
-        """Wait until a rebuild started after `epoch` is over, successful or not."""
+        """Wait until a rebuild started after `epoch` is over, successful or not (the live-reload script's long
+        poll, asked again every few seconds so that a server that stopped or got stuck is noticed at once)."""
         deadline = time.monotonic() + REBUILD
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, "the server stopped"
-            with urllib.request.urlopen(f"{self.url}/livereload/{epoch}/1", timeout=REQUEST + 70) as response:
-                if int(response.read()) > epoch:
-                    return
-        pytest.fail(f"no rebuild within {REBUILD} s")
+            assert self.process.poll() is None, "the server stopped:\n" + self.log_tail()
+            assert STUCK not in self.log.read_text("utf-8", "replace"), "a rebuild raised:\n" + self.log_tail()
+            try:
+                with OPENER.open(f"{self.url}/livereload/{epoch}/1", timeout=POLL) as response:
+                    if int(response.read()) > epoch:
+                        return
+            except (TimeoutError, urllib.error.URLError) as exc:
+                if not isinstance(getattr(exc, "reason", exc), TimeoutError):
+                    raise
+        raise AssertionError(f"no rebuild within {REBUILD} s:\n{self.log_tail()}")
 
-    def edit(self, path: Path | str, text: str) -> None:
-        """Write `path` (relative to the working copy, or not) and wait for the rebuild it starts."""
+    def edit(self, path: Path, text: str) -> None:
+        """Write `path` and wait for the rebuild it starts."""
         epoch = self.epoch()
-        (self.repo / path).write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         self.wait_for_rebuild(epoch)
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    def log_tail(self) -> str:
+        return self.log.read_text("utf-8", "replace")[-4000:]
 
 
-@contextmanager
-def serving(repo: Path, site: Path) -> Iterator[Server]:
-    """`docs.py serve` of the working copy `repo`, once it answers (its first build is over); stopped after."""
-    port = free_port()
-    with open(site.parent / "serve.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, str(repo / "scripts" / "docs.py"), "serve", "--port", str(port),
-                                    "-d", str(site)], cwd=repo, stdout=log, stderr=subprocess.STDOUT)
-    running = Server(repo, f"http://127.0.0.1:{port}", process)
+@dataclass
+class Scenario:
+    """What the server answered at each step (`seen`), what each step expected the error box to say, whether the
+    server was still running, and the error that stopped the scenario early, if one did."""
+
+    seen: dict[str, Answers] = field(default_factory=dict)
+    says: dict[str, list[str]] = field(default_factory=dict)
+    running: dict[str, bool] = field(default_factory=dict)
+    entry_page: str = ""
+    stopped: str | None = None
+
+    def __getitem__(self, step: str) -> Answers:
+        if step not in self.seen:
+            pytest.fail(f"the scenario stopped before step {step!r}: {self.stopped}")
+        return self.seen[step]
+
+
+def _break_and_fix(server: Server, record: Callable[..., None]) -> None:
+    """Every step after the start, in order; `record(step, paths, says)` keeps what the server answers."""
+    repo = server.repo
+    model, other_page = BAD_DATA.path(repo), AFTER_ANOTHER.path(repo)
+    entry_page = f"/models/{model.stem}/"
+    with_entry = (*PAGES, entry_page)
+    originals = {path: path.read_text(encoding="utf-8") for path in (model, other_page)}
+
+    # Broken data, then in one rebuild the data fixed (with a change) while another language's page fails.
+    record("good", with_entry)  # as at "fixed", with the entry page
+    server.edit(model, BAD_DATA.change(originals[model]))
+    record("data broken", with_entry, BAD_DATA.expected(repo))
+    epoch = server.epoch()
+    other_page.write_text(AFTER_ANOTHER.change(originals[other_page]), encoding="utf-8")
+    model.write_text(re.sub(r"(?m)^(  zh: )", rf"\g<1>{CHANGED_SUMMARY}", originals[model], count=1), encoding="utf-8")
+    server.wait_for_rebuild(epoch)
+    time.sleep(2)  # the second file may start a second rebuild; requests wait for it
+    record("data fixed, another language's page broken", with_entry, AFTER_ANOTHER.expected(repo))
+    server.edit(other_page, originals[other_page])
+    record("that page fixed", with_entry)  # the changed summary stays
+
+    # Each breakage of a root-language page in turn; a good edit of another language's page meanwhile.
+    page, edited = ROOT_PAGE.path(repo), LANGUAGES[-1].docs(repo) / "vit.md"
+    page_text, edited_text = page.read_text(encoding="utf-8"), edited.read_text(encoding="utf-8")
+    record("before the pages break")
+    for number, item in enumerate(ROOT_PAGE_CASES):
+        server.edit(page, item.change(page_text))
+        record(f"page broken: {item.name}", says=item.expected(repo))
+        if number == 0:
+            server.edit(edited, f"{edited_text}\n{ADDED_SENTENCE}\n")
+            record("another language's page edited meanwhile", says=item.expected(repo))
+    # The page fixed, and in the same rebuild a language's entry in languages.yml changed (not restored).
+    registry = repo / "languages.yml"
+    entries = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    entries[-1]["site_name"] = RENAMED
+    epoch = server.epoch()
+    registry.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page.write_text(page_text, encoding="utf-8")
+    server.wait_for_rebuild(epoch)
+    time.sleep(2)  # the second file may start a second rebuild; requests wait for it
+    record("page fixed, a language renamed")
+    server.edit(edited, edited_text)
+    record("other page restored")
+
+
+@early_build(alone=True)
+def _serve_scenario(early: Any, factory: pytest.TempPathFactory) -> Scenario:
+    """The server of a working copy, started with a broken data file, taken through every step."""
+    base = factory.mktemp("serve")
+    repo = copy_repo(base / "repo")
+    model = BAD_DATA.path(repo)
+    original, expected = model.read_text(encoding="utf-8"), BAD_DATA.expected(repo)
+    model.write_text(BAD_DATA.change(original), encoding="utf-8")
+    scenario = Scenario(entry_page=f"/models/{model.stem}/")
+    log = base / "serve.log"
     try:
-        deadline = time.monotonic() + STARTUP
-        while not _answers(running):
-            assert process.poll() is None, (site.parent / "serve.log").read_text("utf-8", "replace")
-            assert time.monotonic() < deadline, f"not serving after {STARTUP} s"
-            time.sleep(0.5)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        with dev_server(repo, base / "site", log) as (url, process):
+            server = Server(repo, url, process, log)
 
+            def record(step: str, paths: Iterable[str] = PAGES, says: list[str] | None = None) -> None:
+                scenario.seen[step] = server.answers(paths)
+                scenario.says[step] = says or []
+                scenario.running[step] = process.poll() is None
 
-def _answers(server: Server) -> bool:
-    try:
-        server.get("/")
-    except OSError:
-        return False
-    return True
+            record("at start", says=expected)
+            server.edit(model, original)
+            record("fixed")
+            _break_and_fix(server, record)
+    except Exception as exc:  # noqa: BLE001 - every test of a step not reached reports it
+        scenario.stopped = f"{type(exc).__name__}: {exc}"
+    return scenario
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The server of a working copy, shared by the tests that break and fix it in turn."""
-    base = tmp_path_factory.mktemp("serve")
-    with serving(copy_repo(base / "repo"), base / "site") as running:
-        yield running
+def serve_scenario(_early_builds: Any) -> Scenario:
+    return _early_builds.result("serve_scenario")
 
 
 def content(page: str) -> str:
@@ -122,119 +201,75 @@ def error_box(page: str) -> str | None:
     return html.unescape(found[1])
 
 
-def served(server: Server, paths: Iterable[str] = PAGES) -> dict[str, str]:
-    """Each of `paths`, answered with 200."""
-    pages = {}
-    for path in paths:
-        status, body = server.get(path)
-        assert status == 200, path
-        pages[path] = body
+def served(scenario: Scenario, step: str) -> dict[str, str]:
+    """Every page of `step`, each answered with 200, from a running server."""
+    answers = scenario[step]
+    assert scenario.running[step], f"{step}: the server stopped"
+    assert {path: status for path, (status, _) in answers.items() if status != 200} == {}, step
+    return {path: body for path, (_, body) in answers.items()}
+
+
+def assert_keeps_serving(scenario: Scenario, step: str, good: str) -> None:
+    """Every page of `step`: the content of step `good`, and an error box that says what the step expected."""
+    before = served(scenario, good)
+    for path, page in served(scenario, step).items():
+        assert content(page) == content(before[path]), (step, path)
+        box = error_box(page)
+        assert box is not None, f"{step}: no error box on {path}"
+        for text in scenario.says[step]:
+            assert text in box, (step, path, box)
+
+
+def assert_recovered(scenario: Scenario, step: str) -> dict[str, str]:
+    """Every page of `step`, without an error box."""
+    pages = served(scenario, step)
+    assert not [path for path, page in pages.items() if BOX in page], step
     return pages
 
 
-def assert_keeps_serving(server: Server, before: dict[str, str], *expected: str) -> None:
-    """Every page: the last good content, and an error box that says each of `expected`."""
-    for path, page in served(server, before).items():
-        assert content(page) == content(before[path]), path
+def test_broken_data_at_start_is_shown_until_fixed(serve_scenario: Scenario) -> None:
+    """With no good site yet, every page is missing, and says why; once the file is fixed, every page is there."""
+    at_start = serve_scenario["at start"]
+    assert at_start.keys() == set(PAGES)
+    for path, (status, page) in at_start.items():
+        assert status == 404, path
         box = error_box(page)
         assert box is not None, f"no error box on {path}"
-        for text in expected:
+        for text in serve_scenario.says["at start"]:
             assert text in box, (path, box)
-    assert server.process.poll() is None
+    assert_recovered(serve_scenario, "fixed")
 
 
-def assert_recovered(server: Server, paths: Iterable[str] = PAGES) -> dict[str, str]:
-    """Each of `paths` without an error box, from a running server."""
-    pages = served(server, paths)
-    assert not [path for path, page in pages.items() if BOX in page]
-    assert server.process.poll() is None
-    return pages
+def test_broken_data_and_a_failed_full_rebuild_keep_the_last_good_site(serve_scenario: Scenario) -> None:
+    """A data file breaks: the last good site, the problem in the box. Then, in one rebuild, the data is fixed
+    (with a change the root language's build takes) while another language's page fails: nothing changes, not
+    even the root language's pages (every language is swapped in together, or none). Once that page is fixed,
+    the data change is served."""
+    entry_page = serve_scenario.entry_page
+    good = assert_recovered(serve_scenario, "good")
+    assert CHANGED_SUMMARY not in good[entry_page]
+    assert_keeps_serving(serve_scenario, "data broken", "good")
+    assert_keeps_serving(serve_scenario, "data fixed, another language's page broken", "good")
+    assert CHANGED_SUMMARY in assert_recovered(serve_scenario, "that page fixed")[entry_page]
 
 
-def test_broken_data_keeps_the_last_good_site(server: Server) -> None:
-    before = assert_recovered(server)
-    model = sorted((server.repo / "data" / "models").glob("[!_]*.yaml"))[0]
-    original = model.read_text(encoding="utf-8")
-    lines = original.splitlines(keepends=True)
-    number = next(i for i, line in enumerate(lines) if line.startswith("year:"))
-    lines[number] = "year: 1899\n"
-    relative = model.relative_to(server.repo).as_posix()
-    server.edit(relative, "".join(lines))
-    assert_keeps_serving(server, before, f"{relative}:{number + 1}:7: year: 1899 is less than the minimum 2012")
-    server.edit(relative, original)
-    assert assert_recovered(server).keys() == before.keys()
+def test_broken_pages_keep_the_last_good_site_until_everything_builds(serve_scenario: Scenario) -> None:
+    """Each breakage of a root-language page in turn (a name that is not defined, markup in a macro argument, an
+    argument of the wrong type, a front matter that does not parse): the last good site, the problem in the
+    box. A good edit of another language's page meanwhile does not hide it; once the page is fixed, both
+    changes are served."""
+    assert ROOT_PAGE_CASES[0] == ROOT_PAGE and len(ROOT_PAGE_CASES) >= 4
+    assert_recovered(serve_scenario, "before the pages break")
+    for item in ROOT_PAGE_CASES:
+        assert_keeps_serving(serve_scenario, f"page broken: {item.name}", "before the pages break")
+    assert_keeps_serving(serve_scenario, "another language's page edited meanwhile", "before the pages break")
+    assert ADDED_SENTENCE in assert_recovered(serve_scenario, "page fixed, a language renamed")[f"{PREFIXES[-1]}vit/"]
+    restored = assert_recovered(serve_scenario, "other page restored")
+    assert ADDED_SENTENCE not in restored[f"{PREFIXES[-1]}vit/"]
 
 
-@pytest.mark.parametrize("call, says", [
-    ('{{ model_table(columns=["nope"]) }}', "unknown column(s) nope"),
-    ("{{ undefined_name }}", "'undefined_name' is undefined"),
-    ('{{ model_table(columns=["<img src=x onerror=alert(1)>"]) }}', "unknown column(s) <img src=x onerror=alert(1)>"),
-])
-def test_broken_macro_call_keeps_the_last_good_site(server: Server, call: str, says: str) -> None:
-    before = assert_recovered(server)
-    page = "docs/en/architecture.md"  # its front matter has it rendered as a template
-    original = (server.repo / page).read_text(encoding="utf-8")
-    server.edit(page, f"{original}\n{call}\n")
-    assert_keeps_serving(server, before, "architecture.md", says)
-    server.edit(page, original)
-    assert_recovered(server)
-
-
-def test_failed_full_rebuild_changes_nothing(server: Server) -> None:
-    """A data change that the Chinese build takes, in the same rebuild as an English config that
-    fails: the Chinese site stays as it was too (all languages are swapped in together, or none)."""
-    model = sorted((server.repo / "data" / "models").glob("[!_]*.yaml"))[0]
-    entry_page = f"/models/{model.stem}/"
-    before = assert_recovered(server, (*PAGES, entry_page))
-    config = server.repo / "mkdocs.en.yml"
-    originals = {path: path.read_text(encoding="utf-8") for path in (config, model)}
-    epoch = server.epoch()
-    config.write_text(originals[config] + "\nnot yaml: [\n", encoding="utf-8")
-    model.write_text(re.sub(r"(?m)^(  zh: )", r"\1改过的摘要。", originals[model], count=1), encoding="utf-8")
-    server.wait_for_rebuild(epoch)
-    time.sleep(2)  # the second file may start a second rebuild; requests wait for it
-    assert_keeps_serving(server, before, "mkdocs.en.yml")
-    server.edit(config, originals[config])
-    assert "改过的摘要。" in assert_recovered(server, (entry_page,))[entry_page]
-    server.edit(model, originals[model])
-    assert_recovered(server)
-
-
-def test_bad_front_matter_does_not_stop_the_server(server: Server) -> None:
-    page = "docs/zh/vit.md"
-    original = (server.repo / page).read_text(encoding="utf-8")
-    server.edit(page, "---\ntitle: [unclosed\n---\n" + original)
-    served(server)
-    assert server.process.poll() is None
-    server.edit(page, original)
-    assert_recovered(server)
-
-
-
-def test_error_stays_until_everything_builds(server: Server) -> None:
-    """A good edit of one language's page does not hide the other language's broken page."""
-    broken, edited = server.repo / "docs" / "zh" / "architecture.md", server.repo / "docs" / "en" / "vit.md"
-    originals = {path: path.read_text(encoding="utf-8") for path in (broken, edited)}
-    before = assert_recovered(server)
-    server.edit(broken, originals[broken] + "\n{{ undefined_name }}\n")
-    server.edit(edited, originals[edited] + "\nA sentence added while the Chinese page is broken.\n")
-    assert_keeps_serving(server, before, "architecture.md", "'undefined_name' is undefined")
-    server.edit(broken, originals[broken])
-    assert "A sentence added while the Chinese page is broken." in assert_recovered(server)["/en/vit/"]
-    server.edit(edited, originals[edited])
-    assert_recovered(server)
-
-
-def test_broken_data_at_start_is_shown_until_fixed(tmp_path: Path) -> None:
-    """With no good site yet, every page is missing, and says why."""
-    repo = copy_repo(tmp_path / "repo")
-    model = sorted((repo / "data" / "models").glob("[!_]*.yaml"))[0]
-    original = model.read_text(encoding="utf-8")
-    model.write_text(re.sub(r"(?m)^year: .*$", "year: 1899", original), encoding="utf-8")
-    with serving(repo, tmp_path / "site") as server:
-        for path in PAGES:
-            status, page = server.get(path)
-            assert status == 404
-            assert f"data/models/{model.name}:" in error_box(page)
-        server.edit(model, original)
-        assert_recovered(server)
+def test_a_changed_language_entry_is_built(serve_scenario: Scenario) -> None:
+    """languages.yml is watched: a change to a language's entry (its site name) reaches that language's pages."""
+    for step in ("page fixed, a language renamed", "other page restored"):
+        page = assert_recovered(serve_scenario, step)[PREFIXES[-1]]
+        assert RENAMED in page.split("</title>", 1)[0], step

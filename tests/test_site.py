@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from helpers import LANGS, ROOT, html_pages, page_path, soup, source_pages
 
@@ -15,8 +18,14 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PAGES = source_pages("zh")
 
 
+@functools.lru_cache(maxsize=4 * len(PAGES))
+def chapter(path: Path) -> BeautifulSoup:
+    """A chapter page, parsed once for the checks below (read only: none of them changes it)."""
+    return soup(path)
+
+
 def headings(path: Path) -> list[tuple[str, str]]:
-    article = soup(path).select_one("article")
+    article = chapter(path).select_one("article")
     return [(h.name, h.get("id", "")) for h in article.select("h2, h3")]
 
 
@@ -29,7 +38,7 @@ def test_both_languages_have_the_same_pages() -> None:
 def test_page_is_built_with_a_title_in_both_languages(site: Path, page: str) -> None:
     titles = {}
     for lang in LANGS:
-        document = soup(page_path(site, lang, page))
+        document = chapter(page_path(site, lang, page))
         assert document.html["lang"].startswith(lang)
         h1 = document.select_one("article h1")
         assert h1 and h1.get_text(strip=True), f"{lang}/{page} has no h1"
@@ -49,7 +58,7 @@ def test_headings_have_explicit_ascii_ids_equal_in_both_languages(site: Path, pa
 def test_tables_match_between_languages(site: Path, page: str) -> None:
     shapes = {}
     for lang in LANGS:
-        document = soup(page_path(site, lang, page))
+        document = chapter(page_path(site, lang, page))
         shapes[lang] = [(t["data-vlm-table"], [tr.get("id") for tr in t.select("tbody tr")])
                         for t in document.select("table[data-vlm-table]")]
     assert shapes["zh"] == shapes["en"]
@@ -91,11 +100,45 @@ def all_pages(site: Path) -> list[Path]:
     return [p for lang in LANGS for p in html_pages(site, lang) if p.name != "404.html"]
 
 
+@dataclass(frozen=True)
+class Page:
+    """What the whole-site checks below read from one built page (each page is parsed once for all of them)."""
+
+    lang: str
+    foreign: tuple[str, ...]  # what the page would load from another site
+    scripts: str  # every script's src
+    has_math: bool
+    has_diagram: bool
+    row_ids: frozenset[str]
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[Path, Page]:
+    """Every HTML page of every language (404 pages included), read once."""
+    found = {}
+    for lang in LANGS:
+        for path in html_pages(site, lang):
+            document = soup(path)
+            foreign = []
+            for element in document.find_all(["script", "link", "img", "iframe", "source", "video", "audio"]):
+                loads = element.name != "link" or not {"canonical", "alternate"} & set(element.get("rel", []))
+                url = element.get("src") or (element.get("href") if element.name == "link" else None)
+                if url and loads and urlsplit(url).netloc:
+                    foreign.append(f"{path.relative_to(site)}: <{element.name}> {url}")
+            for style in document.find_all("style"):
+                foreign += [f"{path.relative_to(site)}: @import {u}"
+                            for u in re.findall(r"url\((https?:[^)]+)\)", style.text)]
+            found[path] = Page(lang, tuple(foreign), " ".join(s.get("src", "") for s in document.find_all("script")),
+                               bool(document.select(".arithmatex")), bool(document.select(".mermaid")),
+                               frozenset(tr["id"] for tr in document.select("tr[id]")))
+    return found
+
+
 def test_language_selector_links_the_same_page(site: Path) -> None:
     for lang, other in (("zh", "en"), ("en", "zh")):
         for page in PAGES:
             path = page_path(site, lang, page)
-            links = soup(path).select("a.md-select__link[hreflang]")
+            links = chapter(path).select("a.md-select__link[hreflang]")
             by_lang = {a["hreflang"]: a["href"] for a in links}
             assert set(by_lang) == {"zh", "en"}, f"{lang}/{page}: selector has {by_lang}"
             target, _ = local_target(site, path, by_lang[other])
@@ -104,18 +147,9 @@ def test_language_selector_links_the_same_page(site: Path) -> None:
             assert own == path
 
 
-def test_no_third_party_requests_in_markup(site: Path) -> None:
+def test_no_third_party_requests_in_markup(site: Path, pages: dict[Path, Page]) -> None:
     """Scripts, styles, fonts and images all come from the site itself (canonical links load nothing)."""
-    foreign = []
-    for page in all_pages(site):
-        document = soup(page)
-        for element in document.find_all(["script", "link", "img", "iframe", "source", "video", "audio"]):
-            loads = element.name != "link" or not {"canonical", "alternate"} & set(element.get("rel", []))
-            url = element.get("src") or (element.get("href") if element.name == "link" else None)
-            if url and loads and urlsplit(url).netloc:
-                foreign.append(f"{page.relative_to(site)}: <{element.name}> {url}")
-        for style in document.find_all("style"):
-            foreign += [f"{page.relative_to(site)}: @import {u}" for u in re.findall(r"url\((https?:[^)]+)\)", style.text)]
+    foreign = [line for page in all_pages(site) for line in pages[page].foreign]
     assert not foreign, "\n".join(foreign[:20])
 
 
@@ -125,21 +159,18 @@ def test_theme_uses_system_fonts(site: Path) -> None:
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
 
 
-def test_math_and_diagram_libraries_load_only_where_used(site: Path) -> None:
+def test_math_and_diagram_libraries_load_only_where_used(site: Path, pages: dict[Path, Page]) -> None:
     for page in all_pages(site):
-        document = soup(page)
-        scripts = " ".join(s.get("src", "") for s in document.find_all("script"))
-        has_math = bool(document.select(".arithmatex"))
-        has_diagram = bool(document.select(".mermaid"))
-        assert ("katex.min.js" in scripts) == has_math, page
-        assert ("mermaid.min.js" in scripts) == has_diagram, page
+        facts = pages[page]
+        assert ("katex.min.js" in facts.scripts) == facts.has_math, page
+        assert ("mermaid.min.js" in facts.scripts) == facts.has_diagram, page
 
 
-def test_every_model_and_benchmark_is_rendered_somewhere(site: Path) -> None:
+def test_every_model_and_benchmark_is_rendered_somewhere(pages: dict[Path, Page]) -> None:
     from vlm_survey.catalog import load_catalog
 
     catalog = load_catalog(ROOT)
     for lang in LANGS:
-        row_ids = {tr["id"] for page in html_pages(site, lang) for tr in soup(page).select("tr[id]")}
+        row_ids = {row for facts in pages.values() if facts.lang == lang for row in facts.row_ids}
         expected = {f"model-{m['id']}" for m in catalog.models} | {f"benchmark-{b['id']}" for b in catalog.benchmarks}
         assert expected <= row_ids, f"{lang}: not rendered: {sorted(expected - row_ids)[:10]}"

@@ -24,9 +24,10 @@ from urllib.parse import urljoin
 
 from vlm_survey import exports, freshness
 from vlm_survey.catalog import Catalog, load_catalog
-from vlm_survey.engine_config import language_url, shared
+from vlm_survey.engine_config import flat_config, language_url, shared
 from vlm_survey.languages import Language, registry
-from vlm_survey.page_sources import check_pages
+from vlm_survey.page_sources import PageErrors, check_pages
+from vlm_survey.yaml_source import DataError, DataErrors
 from vlm_survey.stage import stage_folder, stage_language
 
 ENGINES = ("mkdocs", "zensical")
@@ -38,10 +39,20 @@ class BuildError(Exception):
 
 
 def check_sources(project: Path, languages: Sequence[Language]) -> Catalog:
-    """Every language's pages and snippets, then the data (DataErrors lists every problem)."""
+    """Every language's pages and snippets, and the data: DataErrors lists every problem of them all."""
+    pages: list[DataError] = []
     for language in languages:
-        check_pages(project, language.docs(project))
-    return load_catalog(project)
+        try:
+            check_pages(project, language.docs(project))
+        except PageErrors as exc:
+            pages += [error for error in exc.errors if error not in pages]  # snippets/ is checked each time
+    try:
+        catalog = load_catalog(project)
+    except DataErrors as exc:
+        raise DataErrors(pages + exc.errors) from None
+    if pages:
+        raise PageErrors(pages)
+    return catalog
 
 
 def translation_status(project: Path, language: Language) -> dict[str, freshness.Status]:
@@ -114,17 +125,48 @@ def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> No
             raise BuildError(f"a macro failed (exit {exc.code})") from None
 
 
+ZENSICAL_SITE = ".zensical-site"  # inside the staging folder, where Zensical may write
+
+
 def _zensical(project: Path, config_file: Path, target: Path, *, strict: bool) -> None:
-    """One Zensical build, as its command line runs it; its output goes to this process's output."""
-    command = [str(Path(sys.executable).with_name("zensical")), "build", "--clean", "-f", str(config_file)]
+    """One Zensical build, as its command line runs it; its output goes to this process's output.
+
+    Zensical (0.0.73) differs from MkDocs in four ways that matter here: it writes only inside the
+    config's folder (`site_dir must be within project root`); it merges an INHERITed config by appending
+    lists (the palette would hold four toggles) where MkDocs replaces them; its default look is its own
+    "modern" variant; and it reads relative URLs in raw HTML from the page's source file, not from its
+    URL. So it builds from `zensical.yml`, written beside the staged config with the INHERIT chain
+    resolved as MkDocs resolves it, Material's look (`theme.variant: classic`), the Markdown extension
+    vlm_survey/zensical_links.py (raw HTML links keep MkDocs' meaning) and a site folder inside the
+    staging folder, which is then moved to `target`.
+    """
+    stage = config_file.parent
+    built = stage / ZENSICAL_SITE
+    flat = stage / "zensical.yml"
+    flat.write_text(flat_config(config_file, {"site_dir": ZENSICAL_SITE, "theme": {"variant": "classic"}},
+                                 extensions=["vlm_survey.zensical_links"]), encoding="utf-8")
+    shutil.rmtree(built, ignore_errors=True)
+    command = [str(Path(sys.executable).with_name("zensical")), "build", "--clean", "-f", str(flat)]
     if strict:
         command.append("--strict")
     environment = {**os.environ, "PYTHONPATH": str(project)}  # the macros of this project, not another copy's
-    result = subprocess.run(command, cwd=config_file.parent, env=environment)
+    result = subprocess.run(command, cwd=stage, env=environment)
     if result.returncode != 0:
-        raise BuildError(f"zensical build -f {config_file} exited with {result.returncode}")
-    if not (target / "index.html").is_file():
-        raise BuildError(f"zensical build -f {config_file} wrote no {target / 'index.html'}")
+        raise BuildError(f"zensical build -f {flat} exited with {result.returncode}")
+    if not (built / "index.html").is_file():
+        raise BuildError(f"zensical build -f {flat} wrote no {built / 'index.html'}")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(built, target)
+        return
+    for item in built.iterdir():  # over a site already there: what this build wrote replaces, the rest stays
+        destination = target / item.name
+        if destination.is_dir() and not destination.is_symlink():
+            shutil.rmtree(destination)
+        elif destination.exists() or destination.is_symlink():
+            destination.unlink()
+        shutil.move(item, destination)
+    built.rmdir()
 
 
 @contextmanager

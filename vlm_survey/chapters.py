@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import partial
 from typing import Any, Sequence
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from vlm_survey.citation import cite_block
 from vlm_survey.entry_pages import relative_href
 from vlm_survey.freshness import Status
 from vlm_survey.i18n import t
-from vlm_survey.tables import BRACES
+from vlm_survey.render import render
 
 
 def language_href(page_url: str, alternate: Sequence[dict[str, str]], code: str) -> str:
@@ -32,23 +33,19 @@ def page_title(markdown: str, fallback: str) -> str:
     return match.group(1) if match else fallback
 
 
-def banner(status: Status, lang: str, counterpart_href: str) -> str:
+def banner(status: Status, lang: str, counterpart_href: str) -> Markup:
     """A small warning that the other language's page changed since this one was last synced."""
-    other = t(lang, f"lang.{status.other}")
     since = t(lang, "translation.commits", count=len(status.commits)) if status.commits else ""
-    return (f'<div class="admonition warning vlm-translation-behind" data-search-exclude>'
-            f'<p class="admonition-title">{escape(t(lang, "translation.title"))}</p>'
-            f'<p>{escape(t(lang, "translation.behind", other=other, revision=status.revision, since=since))} '
-            f'<a href="{escape(counterpart_href)}" hreflang="{status.other}">'
-            f'{escape(t(lang, "translation.read", other=other))}</a></p></div>')
+    return render("banner.html", t=partial(t, lang), other=t(lang, f"lang.{status.other}"), code=status.other,
+                  revision=status.revision, since=since, href=counterpart_href)
 
 
 def decorate(markdown: str, *, lang: str, src_uri: str, site_url: str, site_name: str,
              alternate: Sequence[dict[str, str]], cff: dict[str, Any], status: Status | None) -> str:
     """The chapter's Markdown with the banner under its title (when behind) and the cite block at the end.
 
-    What is added holds no template syntax (braces are character references): a chapter that opts in
-    to macros is a template, and the cite block quotes BibTeX.
+    What is added holds no template syntax (vlm_survey.render writes braces as character references): a
+    chapter that opts in to macros is a template, and the cite block quotes BibTeX.
     """
     url = page_url(src_uri)
     key = posixpath.splitext(src_uri)[0]
@@ -59,8 +56,8 @@ def decorate(markdown: str, *, lang: str, src_uri: str, site_url: str, site_name
         notice = banner(status, lang, language_href(url, alternate, status.other) + url)
         lines = markdown.split("\n")
         at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
-        markdown = "\n".join(lines[:at] + ["", notice.translate(BRACES), ""] + lines[at:])
-    return f"{markdown}\n\n{cite.translate(BRACES)}\n"
+        markdown = "\n".join(lines[:at] + ["", notice, ""] + lines[at:])
+    return f"{markdown}\n\n{cite}\n"
 
 
 def page_url(src_uri: str) -> str:

@@ -1,6 +1,7 @@
 """Citations: BibTeX for the survey and for every entry's paper, and "cite this page" from CITATION.cff.
 
-Pure functions. BibTeX values are escaped (`escape_bibtex`); the cite block's HTML is escaped.
+Pure functions. BibTeX values are escaped (`escape_bibtex`); the cite block is drawn by
+templates/cite.html, which escapes every value (vlm_survey.render).
 The site's own citation (authors, version, year, license) is read from CITATION.cff, so the
 block on each chapter and the file GitHub shows under "Cite this repository" cannot disagree.
 """
@@ -8,13 +9,15 @@ block on each chapter and the file GitHub shows under "Cite this repository" can
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from markupsafe import escape
+from markupsafe import Markup
 
 from vlm_survey.i18n import t
+from vlm_survey.render import render
 
 # The survey, exactly as docs/*/references.md offers it (a test keeps the two equal).
 SURVEY_BIBTEX = (
@@ -152,13 +155,7 @@ def page_citation(cff: dict[str, Any], lang: str, page_key: str, title: str, sit
 
 
 def cite_block(cff: dict[str, Any], lang: str, page_key: str, title: str, site_name: str, url: str,
-               survey_href: str) -> str:
+               survey_href: str) -> Markup:
     """A collapsible "cite this page" block (BibTeX + plain text), left out of the search index."""
     entry, plain = page_citation(cff, lang, page_key, title, site_name, url)
-    return (f'<details class="quote vlm-cite" id="cite-this-page" data-search-exclude>'
-            f'<summary>{escape(t(lang, "cite.summary"))}</summary>'
-            f'<p class="vlm-cite-plain">{escape(plain)}</p>'
-            f'<pre class="vlm-cite-bibtex"><code>{escape(entry)}</code></pre>'
-            f'<p>{escape(t(lang, "cite.survey_hint"))} '
-            f'<a href="{escape(survey_href)}">{escape(t(lang, "cite.survey_link"))}</a></p>'
-            f"</details>")
+    return render("cite.html", t=partial(t, lang), plain=plain, bibtex=entry, survey_href=survey_href)

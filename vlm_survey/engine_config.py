@@ -88,3 +88,38 @@ def config_text(config: dict[str, Any]) -> str:
     """The config as YAML, with a first line saying where it comes from."""
     header = "# Written by the build (vlm_survey/engine_config.py) from mkdocs.yml and languages.yml: edit those.\n"
     return header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)
+
+
+def flat_config(config_file: Path, overrides: dict[str, Any], extensions: Sequence[str] = ()) -> str:
+    """`config_file` with its INHERIT chain resolved as MkDocs does it (mappings merge, everything else,
+    lists included, is replaced by the child's), `overrides` merged in and `extensions` added to the
+    Markdown extensions; YAML tags (`!!python/...`) are kept as written: the nodes are never constructed."""
+    def load(path: Path) -> yaml.MappingNode:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        if not isinstance(node, yaml.MappingNode):
+            raise ValueError(f"{path}: not a YAML mapping")
+        parents = [value for key, value in node.value if key.value == "INHERIT"]
+        node.value = [(key, value) for key, value in node.value if key.value != "INHERIT"]
+        return _merge(load(path.parent / parents[0].value), node) if parents else node
+
+    override = yaml.compose(yaml.safe_dump(overrides), Loader=yaml.SafeLoader)
+    config = _merge(load(config_file), override)
+    for key, value in config.value:
+        if key.value == "markdown_extensions":
+            value.value += yaml.compose(yaml.safe_dump(list(extensions)), Loader=yaml.SafeLoader).value
+    header = f"# Written by the build (vlm_survey/engine_config.py) for Zensical from {config_file.name}, INHERIT resolved.\n"
+    return header + yaml.serialize(config, allow_unicode=True, width=120)
+
+
+def _merge(parent: yaml.Node, child: yaml.Node) -> yaml.Node:
+    if not (isinstance(parent, yaml.MappingNode) and isinstance(child, yaml.MappingNode)):
+        return child
+    merged = list(parent.value)
+    where = {key.value: index for index, (key, _) in enumerate(merged)}
+    for key, value in child.value:
+        if key.value in where:
+            merged[where[key.value]] = (key, _merge(merged[where[key.value]][1], value))
+        else:
+            where[key.value] = len(merged)
+            merged.append((key, value))
+    return yaml.MappingNode(parent.tag, merged)

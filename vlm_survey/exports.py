@@ -34,20 +34,20 @@ import io
 import json
 import math
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from vlm_survey.citation import SURVEY_BIBTEX, entry_bibtex
 from vlm_survey.entry_pages import entry_url
 from vlm_survey.i18n import t
+from vlm_survey.render import render
 
 SCHEMA_VERSION = "1.0"
 COLLECTIONS = ("models", "benchmarks")
 LIST_SEPARATOR = "; "
-# The buttons look like the links beside them (the theme's link colour keeps its contrast in both schemes).
-LINK_LOOK = "color:var(--md-typeset-a-color);text-decoration:underline;cursor:pointer"
 # Characters skipped before the first character of a cell that decides whether it could be a formula:
 # control characters, spaces (Unicode ones too) and the invisible ones. Keep in step with exports.js.
 FORMULA_LEAD_SPACE = r"\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
@@ -198,20 +198,8 @@ def write_exports(site_dir: Path, root: Path, catalog_entries: dict[str, Sequenc
     return written
 
 
-def downloads_block(collection: str, count: int, lang: str, root_href: str) -> str:
-    """Links to the full exports, and "download this view" buttons that exports.js reveals; a failed
-    download is reported in the empty role="alert" region, with the data-vlm-failed text."""
-    paths = export_paths(collection)
-    links = " · ".join(f'<a href="{escape(root_href + paths[kind])}" download>{label}</a>'
-                       for kind, label in (("csv", "CSV"), ("json", "JSON"), ("bibtex", "BibTeX")))
-    buttons = " · ".join(f'<button type="button" class="vlm-download-view" data-format="{kind}" '
-                         f'style="{LINK_LOOK}">{label}</button>'
-                       for kind, label in (("csv", "CSV"), ("json", "JSON"), ("bibtex", "BibTeX")))
-    return (f'<div class="vlm-downloads" data-vlm-downloads="{escape(collection)}" '
-            f'data-vlm-root="{escape(root_href)}" data-vlm-failed="{escape(t(lang, "exports.failed"))}" '
-            f'data-search-exclude>'
-            f'<p><strong>{escape(t(lang, "exports.title"))}</strong> '
-            f'{escape(t(lang, "exports.all", count=count))} {links}</p>'
-            f'<p class="vlm-download-views" hidden>{escape(t(lang, "exports.view"))} {buttons}</p>'
-            f'<div class="vlm-download-message" role="alert"></div>'
-            f'</div>')
+def downloads_block(collection: str, count: int, lang: str, root_href: str) -> Markup:
+    """Links to the full exports, and "download this view" buttons that exports.js reveals
+    (templates/downloads.html)."""
+    return render("downloads.html", t=partial(t, lang), collection=collection, count=count, root=root_href,
+                  paths=export_paths(collection))

@@ -8,17 +8,20 @@ Layout is by construction free of overlaps: every label gets its own line, and c
 come from a conservative estimate of the label widths. Text uses `currentColor` and lines use
 `currentColor` with opacity, so both figures follow the light and dark colour schemes; the
 three paradigm colours are mid-tones readable on either, and each paradigm also has its own
-marker shape. Every text from data is escaped, braces included (vlm_survey.tables.text).
+marker shape. Python lays the figures out; templates/timeline.html and templates/lineage.html draw
+them, escaping every text from data, braces included (vlm_survey.render).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
+
+from markupsafe import Markup
 
 from vlm_survey.i18n import check_language, label, t
-from vlm_survey.tables import text as escape_text
+from vlm_survey.render import render
 
 Entry = dict[str, Any]
 Href = Callable[[str], str]  # model id -> address of its page
@@ -37,28 +40,7 @@ def text_width(text: str, size: float = FONT) -> float:
     return sum(size * (1.0 if unicodedata.east_asian_width(c) in "WF" else 0.64) for c in text)
 
 
-def _marker(paradigm: str, x: float, y: float) -> str:
-    color = COLORS[paradigm]
-    if paradigm == "from-scratch":
-        return f'<circle cx="{x:g}" cy="{y:g}" r="5" fill="{color}"/>'
-    if paradigm == "llm-backbone":
-        return f'<rect x="{x - 4.5:g}" y="{y - 4.5:g}" width="9" height="9" fill="{color}"/>'
-    points = f"{x:g},{y - 6:g} {x + 6:g},{y:g} {x:g},{y + 6:g} {x - 6:g},{y:g}"
-    return f'<polygon points="{points}" fill="{color}"/>'
-
-
-def _svg(width: float, height: float, aria: str, body: Iterable[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="vlm-svg" viewBox="0 0 {width:g} {height:g}" '
-            f'width="{width:g}" role="group" aria-label="{escape_text(aria)}" '
-            f'style="max-width:100%;height:auto;font-size:{FONT}px;font-family:inherit">{"".join(body)}</svg>')
-
-
-def _figure(kind: str, svg: str, caption: str) -> str:
-    return (f'<figure class="vlm-figure" data-vlm-figure="{kind}" data-search-exclude>{svg}'
-            f'<figcaption>{escape_text(caption)}</figcaption></figure>')
-
-
-def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
+def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> Markup:
     """Year × paradigm: one marker and name per model, each a link to the model's page."""
     check_language(lang)
     cells: dict[tuple[int, str], list[Entry]] = defaultdict(list)
@@ -76,29 +58,18 @@ def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
         lefts[p], x = x, x + widths[p]
     heights = {y: max([len(cells[y, p]) for p in PARADIGMS] + [1]) * LINE + 10 for y in years}
     width, height = x, HEADER + sum(heights.values())
-    body = []
-    for p in PARADIGMS:
-        cx = lefts[p] + MARKER
-        body.append(_marker(p, cx, 16))
-        body.append(f'<text x="{cx + 12:g}" y="20" fill="currentColor" font-weight="bold">{escape_text(headings[p])}</text>')
-        body.append(f'<line x1="{cx:g}" y1="{HEADER - 6}" x2="{cx:g}" y2="{height:g}" stroke="{COLORS[p]}" '
-                    f'stroke-opacity="0.35" stroke-width="2"/>')
+    rows = []
     top = HEADER
     for year in years:
-        body.append(f'<line x1="0" y1="{top:g}" x2="{width:g}" y2="{top:g}" stroke="currentColor" '
-                    f'stroke-opacity="0.15"/>')
-        body.append(f'<text x="{AXIS - 10}" y="{top + 19:g}" fill="currentColor" text-anchor="end">{year}</text>')
-        for p in PARADIGMS:
-            for row, model in enumerate(cells[year, p]):
-                cy = top + 15 + row * LINE
-                tip = f'{model["name"]} ({model["year"]}) · {headings[p]}'
-                body.append(f'<a href="{escape_text(href(model["id"]))}"><title>{escape_text(tip)}</title>'
-                            f'{_marker(p, lefts[p] + MARKER, cy)}'
-                            f'<text x="{lefts[p] + MARKER + 12:g}" y="{cy + 4:g}" fill="currentColor">'
-                            f'{escape_text(model["name"])}</text></a>')
+        marks = [(href(model["id"]), f'{model["name"]} ({model["year"]}) · {headings[p]}', p,
+                  lefts[p] + MARKER, top + 15 + row * LINE, model["name"])
+                 for p in PARADIGMS for row, model in enumerate(cells[year, p])]
+        rows.append({"year": year, "top": top, "marks": marks})
         top += heights[year]
-    aria = t(lang, "fig.timeline.aria", count=len(models), start=years[0], end=years[-1])
-    return _figure("timeline", _svg(width, height, aria, body), t(lang, "fig.timeline.caption"))
+    return render("timeline.html", width=width, height=height, font=FONT, colors=COLORS, header=HEADER, axis=AXIS,
+                  headings=[(p, lefts[p] + MARKER, headings[p]) for p in PARADIGMS], years=rows,
+                  aria=t(lang, "fig.timeline.aria", count=len(models), start=years[0], end=years[-1]),
+                  caption=t(lang, "fig.timeline.caption"))
 
 
 def _lineage_layout(models: Sequence[Entry]) -> tuple[dict[str, int], dict[str, int], list[tuple[str, str]]]:
@@ -141,12 +112,12 @@ def _lineage_layout(models: Sequence[Entry]) -> tuple[dict[str, int], dict[str, 
     return column, row, edges
 
 
-def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
+def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> Markup:
     """Boxes for the models in a `based_on` relation, an arrow from each model to its successors."""
     check_language(lang)
     column, row, edges = _lineage_layout(models)
     if not edges:
-        return f'<p class="vlm-figure-empty">{escape_text(t(lang, "fig.lineage.empty"))}</p>'
+        return render("lineage.html", edges=[], empty=t(lang, "fig.lineage.empty"))
     by_id = {m["id"]: m for m in models}
     labels = {n: f'{by_id[n]["name"]} · {by_id[n]["year"]}' for n in column}
     box_w, box_h, gap, pitch = max(text_width(s) for s in labels.values()) + 24, 26, 44, 38
@@ -159,25 +130,13 @@ def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> str:
     def middle(n: str) -> float:
         return 1 + row[n] * pitch + box_h / 2
 
-    body = []
-    for parent, child in edges:
-        x1, y1, x2, y2 = left(parent) + box_w, middle(parent), left(child), middle(child)
-        bend = x1 + gap / 2
-        tip = t(lang, "fig.lineage.edge", child=by_id[child]["name"], parent=by_id[parent]["name"])
-        body.append(f'<g><title>{escape_text(tip)}</title>'
-                    f'<path d="M{x1:g} {y1:g}H{bend:g}V{y2:g}H{x2 - 6:g}" fill="none" stroke="currentColor" '
-                    f'stroke-opacity="0.6" stroke-width="1.5"/>'
-                    f'<polygon points="{x2:g},{y2:g} {x2 - 7:g},{y2 - 4:g} {x2 - 7:g},{y2 + 4:g}" '
-                    f'fill="currentColor" fill-opacity="0.6"/></g>')
-    for node in sorted(column, key=lambda n: (row[n], column[n])):
-        model, x, y = by_id[node], left(node), middle(node) - box_h / 2
-        paradigm = model["paradigm"]
-        tip = f'{model["name"]} ({model["year"]}) · {label(lang, "paradigm", paradigm)}'
-        body.append(f'<a href="{escape_text(href(node))}"><title>{escape_text(tip)}</title>'
-                    f'<rect x="{x:g}" y="{y:g}" width="{box_w:g}" height="{box_h}" rx="4" fill="none" '
-                    f'stroke="{COLORS[paradigm]}" stroke-width="1.5"/>'
-                    f'{_marker(paradigm, x + MARKER, y + box_h / 2)}'
-                    f'<text x="{x + MARKER + 11:g}" y="{y + box_h / 2 + 4:g}" fill="currentColor">'
-                    f'{escape_text(labels[node])}</text></a>')
-    aria = t(lang, "fig.lineage.aria", count=len(column), edges=len(edges))
-    return _figure("lineage", _svg(width, height, aria, body), t(lang, "fig.lineage.caption"))
+    arrows = [(t(lang, "fig.lineage.edge", child=by_id[child]["name"], parent=by_id[parent]["name"]),
+               left(parent) + box_w, middle(parent), left(parent) + box_w + gap / 2, left(child), middle(child))
+              for parent, child in edges]
+    nodes = [(href(n), f'{by_id[n]["name"]} ({by_id[n]["year"]}) · {label(lang, "paradigm", by_id[n]["paradigm"])}',
+              by_id[n]["paradigm"], left(n), middle(n) - box_h / 2, labels[n])
+             for n in sorted(column, key=lambda n: (row[n], column[n]))]
+    return render("lineage.html", edges=arrows, nodes=nodes, width=width, height=height, font=FONT, colors=COLORS,
+                  box_w=box_w, box_h=box_h, marker_at=MARKER,
+                  aria=t(lang, "fig.lineage.aria", count=len(column), edges=len(edges)),
+                  caption=t(lang, "fig.lineage.caption"))

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import yaml
 
+from vlm_survey.languages import codes
+
 KEY = "synced_with"
-LANGUAGES = ("zh", "en")
 STATES = ("current", "behind", "both-changed", "unsynced", "unknown-revision")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -124,13 +125,13 @@ class Git:
 def pages(root: Path) -> list[str]:
     """Pages written in every language (paths under docs/<lang>/)."""
     found = [{p.relative_to(root / "docs" / lang).as_posix() for p in (root / "docs" / lang).rglob("*.md")}
-             for lang in LANGUAGES]
+             for lang in codes(root)]
     return sorted(set.intersection(*found))
 
 
 def page_status(git: Git, root: Path, page: str, lang: str) -> Status:
     """Compare one page with its counterpart since the revision it records."""
-    other = next(code for code in LANGUAGES if code != lang)
+    other = next(code for code in codes(root) if code != lang)  # the root language's counterpart is the second
     own_text = (root / "docs" / lang / page).read_text(encoding="utf-8")
     revision = split_front_matter(own_text)[0].get(KEY)
     if not revision:
@@ -147,10 +148,11 @@ def page_status(git: Git, root: Path, page: str, lang: str) -> Status:
                   git.log(revision, other_path))
 
 
-def statuses(root: Path, langs: tuple[str, ...] = LANGUAGES) -> list[Status]:
-    """The status of every page in `langs` (raises GitUnavailable without git or history)."""
+def statuses(root: Path, langs: tuple[str, ...] | None = None) -> list[Status]:
+    """The status of every page in `langs` (default: every language; raises GitUnavailable without git or
+    history)."""
     git, names = Git(root), pages(root)
-    return [page_status(git, root, page, lang) for lang in langs for page in names]
+    return [page_status(git, root, page, lang) for lang in langs or codes(root) for page in names]
 
 
 def sync(root: Path, names: list[str]) -> tuple[str, list[str], list[str]]:
@@ -164,7 +166,7 @@ def sync(root: Path, names: list[str]) -> tuple[str, list[str], list[str]]:
     synced, problems = [], []
     for name in names:
         page = name if name.endswith(".md") else f"{name}.md"
-        paths = [f"docs/{lang}/{page}" for lang in LANGUAGES]
+        paths = [f"docs/{lang}/{page}" for lang in codes(root)]
         missing = [p for p in paths if not (root / p).is_file()]
         dirty = [p for p in paths if p not in missing
                  and _body(git.show("HEAD", p)) != _body((root / p).read_text(encoding="utf-8"))]

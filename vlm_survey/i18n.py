@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("zh", "en")
+from vlm_survey.languages import TEXT_LANGUAGES as LANGUAGES
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {

@@ -20,7 +20,7 @@ from vlm_survey.i18n import check_language
 from vlm_survey.site_env import config_folder
 from vlm_survey.stage import CATALOG_FILE, read_catalog
 
-POINTER = "this site is built by `make serve` or `make build` (README.md), which stage the pages first"
+POINTER = "build this site with `make serve` or `make build` (README.md): they stage the pages before MkDocs runs"
 
 
 class MacroError(Exception):
@@ -39,6 +39,13 @@ def staged_catalog(conf: Any) -> Catalog:
     if not extra or "vlm" not in extra or not path.is_file():
         raise PluginError(POINTER)
     return _catalog(path, path.stat().st_mtime_ns)
+
+
+def _source(page: Any) -> str:
+    """The page's source path: MkDocs' `page.file.src_uri`, Zensical's `page.path`."""
+    if page is None:
+        return "(no page)"
+    return page.file.src_uri if hasattr(page, "file") else str(page.path)
 
 
 def define_env(env: Any) -> None:
@@ -64,7 +71,7 @@ def define_env(env: Any) -> None:
             try:
                 return macro(*args, **kwargs)
             except (TypeError, ValueError) as exc:
-                page = env.page.file.src_uri if env.page else "(no page)"
+                page = _source(env.page)
                 raise MacroError(f"{page}: {exc}") from None
         return env.macro(checked)
 

@@ -7,7 +7,6 @@ box on every HTML page until a rebuild succeeds (live reload then refreshes the 
 
 from __future__ import annotations
 
-import html
 import logging
 import shutil
 import sys
@@ -20,17 +19,13 @@ from mkdocs.livereload import LiveReloadServer
 
 from vlm_survey.build import build_languages, replacing, write_exports
 from vlm_survey.catalog import load_catalog
+from vlm_survey.render import macro
 from vlm_survey.cli import log_like_mkdocs
-from vlm_survey.languages import Language, registry
+from vlm_survey.languages import registry
 from vlm_survey.stage import stage_folder
 
 # What a rebuild depends on besides the pages (docs/<code>/): a change there rebuilds every language.
 SHARED = ("data", "vlm_survey", "overrides", "snippets", "mkdocs.yml", "languages.yml", "CITATION.cff")
-
-ERROR_BOX = ('<pre id="build-error" role="alert" style="position:fixed;left:1rem;right:1rem;bottom:1rem;'
-             'z-index:100000;max-height:45vh;overflow:auto;margin:0;padding:1rem;white-space:pre-wrap;'
-             'font:13px/1.4 monospace;color:#7a0000;background:#fff3f3;border:3px solid #d00000;'
-             'border-radius:6px"><strong>Build failed, showing the last good site:</strong>\n{}</pre>')
 
 
 class _Collector(logging.Handler):
@@ -72,7 +67,7 @@ def with_error_box(page: bytes, error: str | None) -> bytes:
         return page
     end = page.rfind(b"</body>")
     end = len(page) if end < 0 else end
-    return page[:end] + ERROR_BOX.format(html.escape(error)).encode() + page[end:]
+    return page[:end] + macro("serve_error.html", "box", error=error).encode() + page[end:]
 
 
 class Rebuilder:
@@ -94,11 +89,14 @@ class Rebuilder:
         files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*")) if p.is_file()]
         return {path: path.stat().st_mtime for path in files}
 
-    def rebuild(self, langs: Sequence[Language], dirty: bool) -> None:
-        """Build `langs` beside the site (from a copy of it when dirty) and swap; on failure keep the site."""
+    def rebuild(self, codes: Sequence[str] | None, dirty: bool) -> None:
+        """Build the languages `codes` (None: every language) beside the site (from a copy of it when
+        dirty) and swap; on failure keep the site. languages.yml is read again: it may have changed."""
         started = time.perf_counter()
         with logged_problems() as logged:
             try:
+                self.languages = registry(self.project)
+                langs = [lang for lang in self.languages if codes is None or lang.code in codes]
                 with replacing(self.site_dir) as new_site:
                     if dirty:
                         shutil.copytree(self.site_dir, new_site, symlinks=True)
@@ -117,14 +115,14 @@ class Rebuilder:
               f"{time.perf_counter() - started:.2f} s", flush=True)
 
     def build_all(self) -> None:
-        self.rebuild(self.languages, dirty=False)
+        self.rebuild(None, dirty=False)
 
     def __call__(self) -> None:
         current = self._mtimes()
         changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
         self.snapshot = current
-        docs = {lang: lang.docs(self.project) for lang in self.languages}
-        pages_only = [lang for lang in self.languages if any(p.is_relative_to(docs[lang]) for p in changed)]
+        docs = {lang.code: lang.docs(self.project) for lang in self.languages}
+        pages_only = [code for code, folder in docs.items() if any(p.is_relative_to(folder) for p in changed)]
         shared = any(not any(p.is_relative_to(folder) for folder in docs.values()) for p in changed)
         if shared or self.error:  # after a failure only a full build tells whether all is well again
             self.build_all()
@@ -147,7 +145,7 @@ class ErrorBoxServer(LiveReloadServer):
         """While a build is failing, a missing page (none built yet) shows the error as well."""
         if self.rebuilder.error is None:
             return None
-        return self._inject_js_into_html(f"<!doctype html><title>{code}</title><body></body>".encode(),
+        return self._inject_js_into_html(macro("serve_error.html", "page", code=code).encode(),
                                          self._visible_epoch)
 
 

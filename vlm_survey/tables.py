@@ -1,8 +1,9 @@
 """Render model, benchmark and glossary tables as HTML, in one language.
 
-Pure functions: entries in, an HTML string out. Every value from data is HTML-escaped and
-its whitespace folded (a newline cannot end the HTML block, a `|` cannot split a cell, and
-`{{ ... }}` stays text because the output is never rendered as a template again).
+Pure functions: entries in, HTML (`Markup`) out, drawn by templates/table.html and the macros of
+templates/cells.html. Every value from data is escaped there (vlm_survey.render): HTML-escaped,
+its whitespace folded (a newline cannot end the HTML block, a `|` cannot split a cell) and its
+braces written as character references (`{{ ... }}` stays text for any later template engine).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import re
 from functools import partial
 from typing import Any, Callable, Iterable, Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from vlm_survey.i18n import LABELS, check_language, label, t
+from vlm_survey.render import folded, macro, render
+from vlm_survey.render import text as text  # re-exported: the one escaping of data text, as before
 
 Entry = dict[str, Any]
-Cell = tuple[str, "str | None"]  # (inner HTML, sort key or None)
+# (content, sort key or None); content is Markup, or text that the template it lands in escapes.
+Cell = tuple["Markup | str", "str | None"]
 
 MODEL_COLUMNS = ("name", "year", "organization", "architecture_type", "paradigm", "vision_encoder",
                  "llm_backbone", "connector", "parameters", "training_data", "open_weights", "code",
@@ -33,21 +37,10 @@ FILTERS = {
     "models": {"year_from", "year_to", "paradigm", "architecture_type", "connector", "survey_version", "open_weights"},
     "benchmarks": {"year_from", "year_to", "category", "kind", "survey_version"},
 }
-BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 FILTER_TYPES = {"year_from": (int, "2023"), "year_to": (int, "2024"), "open_weights": (bool, "True")}
 TYPE_NAMES = {int: "a whole number", bool: "True or False", str: "text"}
 # Facets offered by the filter above a table in the browser (besides free text and year).
 BROWSER_FACETS = {"model": ("architecture_type", "paradigm", "open_weights"), "benchmark": ("category", "kind")}
-
-
-def text(value: Any, fold: bool = True) -> Markup:
-    """Escape a value from data for HTML and (with `fold`) fold its whitespace onto one line.
-
-    Braces become character references (the reader sees the same text): then no template engine
-    that meets the HTML later (a macro plugin, a second engine's emulation) finds `{{`, `{%` or `{#`.
-    """
-    raw = re.sub(r"\s+", " ", str(value)).strip() if fold else str(value)
-    return Markup(str(escape(raw)).translate(BRACES))
 
 
 def check_arguments(macro: str, columns: Any, filters: dict[str, Any]) -> None:
@@ -90,55 +83,53 @@ def parameter_sort_key(parameters: str) -> str | None:
     return f"{max(sizes):g}" if sizes else None
 
 
-def _link(url: str, label_text: str, css: str = "") -> str:
-    attrs = f' class="{css}"' if css else ""
-    return f'<a href="{text(url)}"{attrs}>{label_text}</a>'
+def _cell(name: str, /, **values: Any) -> Markup:
+    """The macro `name` of templates/cells.html, called with `values`."""
+    return macro("cells.html", name, **values)
 
 
-def _flag(entry: Entry, field: str, lang: str) -> str:
-    """A dagger after a value the survey's table has wrong; the note column says why."""
+def _flag(entry: Entry, field: str, lang: str) -> str | None:
+    """The tooltip of a dagger after a value the survey's table has wrong (the note column says why)."""
     for correction in entry.get("corrections", []):
         if correction["field"] == field:
-            title = text(f'{t(lang, "paper_says")}: {correction["original"]}')
-            return f'<sup class="vlm-flag" title="{title}">†</sup>'
-    return ""
+            return f'{t(lang, "paper_says")}: {correction["original"]}'
+    return None
+
+
+def _flagged(value: Any, entry: Entry, field: str, lang: str) -> Markup:
+    """`value`, with a dagger when the survey's table has the entry's `field` wrong."""
+    return _cell("flagged", value=value, flag=_flag(entry, field, lang))
 
 
 def _bool_cell(value: bool | None, lang: str) -> Cell:
     key = "unknown" if value is None else ("yes" if value else "no")
-    return f'<span class="vlm-{key}">{t(lang, key)}</span>', {"yes": "1", "no": "0", "unknown": None}[key]
+    return _cell("state", key=key, label=t(lang, key)), {"yes": "1", "no": "0", "unknown": None}[key]
 
 
 def _name_cell(entry: Entry, prefix: str, lang: str, url: str | None, page: str | None = None) -> Cell:
     """The name links to the entry's own page when there is one (then a small link to the paper follows)."""
-    name = text(entry["name"])
-    shown = _link(url, str(name)) if url else str(name)
-    if page:
-        shown = f'{_link(page, str(name))} {_link(url, t(lang, "paper_link"), "vlm-paper-link")}'
-    permalink = (f'<a class="vlm-permalink" href="#{prefix}-{entry["id"]}" '
-                 f'aria-label="{text(t(lang, "row_link"))}: {name}">#</a>')
-    return f"{shown} {permalink}", entry["name"].casefold()
+    return (_cell("name", name=entry["name"], url=url, page=page, paper=t(lang, "paper_link"),
+                  anchor=f'{prefix}-{entry["id"]}', row_link=t(lang, "row_link")),
+            entry["name"].casefold())
 
 
 def _notes_cell(entry: Entry, lang: str) -> Cell:
     notes = []
     for correction in entry.get("corrections", []):
         field = t(lang, f'field.{correction["field"]}', default=correction["field"])
-        sentence = t(lang, "correction", field=text(field), survey=text(correction["survey"]),
-                     original=text(correction["original"]), note=text(correction["note"][lang]))
-        notes.append(f'<span class="vlm-correction">{sentence}</span>')
+        notes.append(("vlm-correction", t(lang, "correction", field=folded(field), survey=folded(correction["survey"]),
+                                          original=folded(correction["original"]),
+                                          note=folded(correction["note"][lang]))))
     if "note" in entry:
-        notes.append(f'<span class="vlm-note">{text(entry["note"][lang])}</span>')
+        notes.append(("vlm-note", entry["note"][lang]))
     if entry.get("uncertain"):
-        notes.append(f'<span class="vlm-uncertain">{t(lang, "uncertain")}</span>')
-    return "<br>".join(notes) or t(lang, "none"), None
+        notes.append(("vlm-uncertain", t(lang, "uncertain")))
+    return _cell("notes", items=notes, empty=t(lang, "none")), None
 
 
 def _links_cell(urls: Sequence[str], lang: str) -> Cell:
-    if not urls:
-        return t(lang, "none"), None
-    links = [_link(url, t(lang, "project_link") + (f" {i}" if len(urls) > 1 else "")) for i, url in enumerate(urls, 1)]
-    return " ".join(links), None
+    links = [(url, t(lang, "project_link") + (f" {i}" if len(urls) > 1 else "")) for i, url in enumerate(urls, 1)]
+    return _cell("links", items=links, empty=t(lang, "none")), None
 
 
 def model_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str], str] | None = None) -> Cell:
@@ -147,27 +138,26 @@ def model_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str],
     if column == "name":
         return _name_cell(entry, "model", lang, entry["paper"], entry_href(entry["id"]) if entry_href else None)
     if column == "year":
-        return f'{value}{_flag(entry, "year", lang)}', str(value)
+        return _flagged(value, entry, "year", lang), str(value)
     if column in ("architecture_type", "paradigm"):
-        return f"{label(lang, column, value)}{_flag(entry, column, lang)}", None
+        return _flagged(label(lang, column, value), entry, column, lang), None
     if column == "connector":
         detail = entry.get("connector_detail")
-        title = f' title="{text(detail[lang])}"' if detail else ""
-        return f'<span{title}>{label(lang, "connector", value)}</span>', None
+        return _cell("titled", text=label(lang, "connector", value), title=detail[lang] if detail else None), None
     if column == "llm_backbone":
-        shown = text(value) if value is not None else t(lang, "from_scratch")
-        return f"{shown}{_flag(entry, column, lang)}", None
+        shown = value if value is not None else t(lang, "from_scratch")
+        return _flagged(shown, entry, column, lang), None
     if column == "parameters":
-        return f"{text(value)}{_flag(entry, column, lang)}", parameter_sort_key(value)
+        return _flagged(value, entry, column, lang), parameter_sort_key(value)
     if column == "open_weights":
         return _bool_cell(value, lang)
     if column == "code":
-        return (_link(value, t(lang, "code_link")) if value else t(lang, "none")), None
+        return (_cell("link", url=value, label=t(lang, "code_link")) if value else t(lang, "none")), None
     if column == "summary":
-        return str(text(value[lang])), None
+        return value[lang], None
     if column == "notes":
         return _notes_cell(entry, lang)
-    return f"{text(value)}{_flag(entry, column, lang)}", None
+    return _flagged(value, entry, column, lang), None
 
 
 def benchmark_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str], str] | None = None) -> Cell:
@@ -180,12 +170,12 @@ def benchmark_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[s
     if column in ("kind", "category"):
         return label(lang, column, value), None
     if column in ("domain", "summary"):
-        return str(text(value[lang])), None
+        return value[lang], None
     if column in ("metric", "annotation"):
         types = entry.get(f"{column}_types", [])
         kinds = "、".join if lang == "zh" else ", ".join
-        title = f' title="{text(kinds(label(lang, f"{column}_types", k) for k in types))}"' if types else ""
-        return (f"<span{title}>{text(value)}</span>" if value else t(lang, "none")), None
+        title = kinds(label(lang, f"{column}_types", k) for k in types) if types else None
+        return (_cell("titled", text=value, title=title) if value else t(lang, "none")), None
     if column == "size_k":
         if value is None:
             return t(lang, "none"), None
@@ -194,7 +184,7 @@ def benchmark_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[s
         return _links_cell(entry.get("project", []), lang)
     if column == "notes":
         return _notes_cell(entry, lang)
-    return str(text(value)), None
+    return value, None
 
 
 def _check_columns(columns: Sequence[str], allowed: Sequence[str], what: str) -> None:
@@ -203,28 +193,24 @@ def _check_columns(columns: Sequence[str], allowed: Sequence[str], what: str) ->
         raise ValueError(f"unknown column(s) {', '.join(unknown)} for {what}; expected: {', '.join(allowed)}")
 
 
+def _sort_method(column: str) -> str | None:
+    """How the browser sorts a column: as numbers, not at all, or (None) as text."""
+    return "number" if column in NUMERIC_COLUMNS else "none" if column in ("notes", "code", "project") else None
+
+
 def _table(kind: str, rows: list[Entry], columns: Sequence[str], lang: str,
-           cell: Callable[[Entry, str, str], Cell], anchored: set[str], caption: str) -> str:
+           cell: Callable[[Entry, str, str], Cell], anchored: set[str], caption: str) -> Markup:
     """Assemble one table; a row gets an id only the first time it appears on a page."""
-    head = "".join(
-        f'<th data-col="{c}"' + (' data-sort-method="number"' if c in NUMERIC_COLUMNS else "")
-        + (' data-sort-method="none"' if c in ("notes", "code", "project") else "")
-        + f'>{t(lang, "col." + c)}</th>' for c in columns)
+    head = [(c, t(lang, "col." + c), _sort_method(c)) for c in columns]
     body = []
     for entry in rows:
         anchor = f"{kind}-{entry['id']}"
-        row_id = f' id="{anchor}"' if anchor not in anchored else ""
+        body.append({"id": anchor if anchor not in anchored else None,
+                     "data": {k.replace("_", "-"): v for k, v in _facets(kind, entry).items()},
+                     "cells": [(column, *cell(entry, column, lang)) for column in columns]})
         anchored.add(anchor)
-        cells = []
-        for column in columns:
-            inner, sort_key = cell(entry, column, lang)
-            sort_attr = f' data-sort="{text(sort_key)}"' if sort_key is not None else ""
-            cells.append(f'<td data-col="{column}"{sort_attr}>{inner}</td>')
-        attrs = "".join(f' data-{k.replace("_", "-")}="{text(v)}"' for k, v in _facets(kind, entry).items())
-        body.append(f'<tr{row_id}{attrs}>{"".join(cells)}</tr>')
-    return (f'<table data-vlm-table="{kind}s" data-vlm-facets="{escape(_facet_labels(kind, rows, lang))}">'
-            f'<caption>{text(caption)}</caption>'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    return render("table.html", name=f"{kind}s", facets=_facet_labels(kind, rows, lang), caption=caption,
+                  head=head, rows=body)
 
 
 def _facet_labels(kind: str, rows: list[Entry], lang: str) -> str:
@@ -254,7 +240,7 @@ def _facets(kind: str, entry: Entry) -> dict[str, Any]:
 
 def model_table(models: Iterable[Entry], lang: str, columns: Sequence[str] | None = None,
                 anchored: set[str] | None = None, entry_href: Callable[[str], str] | None = None,
-                **filters: Any) -> str:
+                **filters: Any) -> Markup:
     """Render the models matching `filters` as an HTML table in `lang` (names link to `entry_href(id)`)."""
     check_language(lang)
     columns = tuple(columns or DEFAULT_MODEL_COLUMNS)
@@ -269,7 +255,7 @@ def model_table(models: Iterable[Entry], lang: str, columns: Sequence[str] | Non
 
 def benchmark_table(benchmarks: Iterable[Entry], lang: str, columns: Sequence[str] | None = None,
                     anchored: set[str] | None = None, entry_href: Callable[[str], str] | None = None,
-                    **filters: Any) -> str:
+                    **filters: Any) -> Markup:
     """Render the benchmarks matching `filters` as an HTML table in `lang` (names link to `entry_href(id)`)."""
     check_language(lang)
     rows = select(benchmarks, "benchmarks", filters)
@@ -283,22 +269,19 @@ def benchmark_table(benchmarks: Iterable[Entry], lang: str, columns: Sequence[st
                   anchored if anchored is not None else set(), caption)
 
 
-def glossary_table(terms: Iterable[Entry], lang: str) -> str:
+def glossary_table(terms: Iterable[Entry], lang: str) -> Markup:
     """Render the glossary: both terms, the abbreviation and the definition in `lang`."""
     check_language(lang)
     terms = list(terms)
     order = ("term_zh", "term_en") if lang == "zh" else ("term_en", "term_zh")
     columns = (*order, "abbr", "definition")
-    head = "".join(f'<th data-col="{c}">{t(lang, "col." + c)}</th>' for c in columns)
-    body = []
+    rows = []
     for term in terms:
-        values = {"term_zh": text(term["zh"]), "term_en": text(term["en"]),
-                  "abbr": text(term.get("abbr", "")) or t(lang, "none"), "definition": text(term["definition"][lang])}
-        cells = "".join(f'<td data-col="{c}">{values[c]}</td>' for c in columns)
-        body.append(f'<tr id="term-{term["id"]}">{cells}</tr>')
-    caption = t(lang, "caption.glossary", count=len(terms))
-    return (f'<table data-vlm-table="glossary"><caption>{text(caption)}</caption>'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+        values = {"term_zh": term["zh"], "term_en": term["en"],
+                  "abbr": folded(term.get("abbr", "")) or t(lang, "none"), "definition": term["definition"][lang]}
+        rows.append({"id": f'term-{term["id"]}', "data": {}, "cells": [(c, values[c], None) for c in columns]})
+    return render("table.html", name="glossary", facets=None, caption=t(lang, "caption.glossary", count=len(terms)),
+                  head=[(c, t(lang, "col." + c), None) for c in columns], rows=rows)
 
 
 def abbreviations(terms: Iterable[Entry], lang: str) -> str:
@@ -308,5 +291,5 @@ def abbreviations(terms: Iterable[Entry], lang: str) -> str:
     for term in terms:
         if "abbr" in term:
             full = f'{term["zh"]}（{term["en"]}）' if lang == "zh" else term["en"]
-            lines.append(f'*[{term["abbr"]}]: ' + re.sub(r"\s+", " ", full).strip())
+            lines.append(f'*[{term["abbr"]}]: ' + folded(full))
     return "\n".join(lines)

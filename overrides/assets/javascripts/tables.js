@@ -6,27 +6,16 @@
      between rows. The state lives in the URL query, one namespace per table, e.g.
      ?models.year_from=2023&models.paradigm=llm-backbone, so a filtered view can be shared.
    - Long notes fold to a few lines behind a button.
-   Interface text follows <html lang>. No network requests, no globals. */
+   Interface text and sort order come from languages.yml, through the page. No network requests, no globals. */
 (function () {
   "use strict";
 
-  var TEXT = {
-    zh: {
-      filter: "筛选", search: "在表中搜索", placeholder: "名称或关键词……", yearFrom: "起始年份", any: "全部",
-      reset: "清除筛选", count: "显示 {shown} / {total} 行", empty: "没有符合条件的行（共 {total} 行）",
-      more: "展开全文", less: "收起"
-    },
-    en: {
-      filter: "Filter", search: "Search this table", placeholder: "Name or keyword…", yearFrom: "Year from",
-      any: "All", reset: "Clear filters", count: "Showing {shown} of {total} rows",
-      empty: "No rows match (of {total})", more: "Show all", less: "Show less"
-    }
-  };
-  var LANG = /^zh/i.test(document.documentElement.lang) ? "zh" : "en";
-  var T = TEXT[LANG];
+  /* This language's labels and collation, from languages.yml (written into the page by overrides/main.html). */
+  var LANGUAGE = JSON.parse(document.getElementById("vlm-language").textContent);
+  var T = LANGUAGE.labels;
   var MIN_FILTER_ROWS = 4;  /* shorter tables are read at a glance: sortable, no filter */
   var FOLD_LINES = 2;  /* keep in step with -webkit-line-clamp in extra.css */
-  var collator = new Intl.Collator(LANG === "zh" ? "zh-Hans-CN" : "en", { numeric: true, sensitivity: "base" });
+  var collator = new Intl.Collator(LANGUAGE.collation, { numeric: true, sensitivity: "base" });
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
