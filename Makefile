@@ -51,8 +51,10 @@ check-data: setup
 browser-deps:
 	bash scripts/browser-deps.sh
 
+# Three pytest runs side by side (scripts/run-tests.sh): the browser tests mostly wait, so they overlap with
+# the others on two cores. Any failure, or a run finding no test (pytest's exit 5), fails `make test`.
 test: setup browser-deps
-	$(PY) -m pytest
+	bash scripts/run-tests.sh $(PY)
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
