@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 from urllib.parse import urljoin
@@ -65,9 +65,10 @@ def translation_status(project: Path, language: Language) -> dict[str, freshness
 
 
 def build_languages(project: Path, languages: Sequence[Language], site: Path, stages: Path, *,
-                    engine: str = "mkdocs", strict: bool = True, dirty: bool = False, progress: bool = False) -> None:
-    """Stage `languages` under `stages` and build them into their places under `site` (raises BuildError,
-    DataErrors).
+                    engine: str = "mkdocs", strict: bool = True, dirty: bool = False,
+                    progress: bool = False) -> Catalog:
+    """Stage `languages` under `stages` and build them into their places under `site`; return the catalog
+    they were built from (raises BuildError, DataErrors).
 
     Each language is built into a folder of its own beside `site`, then moved into place, so no build
     cleans away another's pages. A dirty build (changed pages only) builds over `site` where it is.
@@ -93,6 +94,7 @@ def build_languages(project: Path, languages: Sequence[Language], site: Path, st
                 shutil.rmtree(place)
             place.parent.mkdir(parents=True, exist_ok=True)
             site.with_name(f"{site.name}.{language.code}").rename(place)
+    return catalog
 
 
 def run_engine(engine: str, project: Path, config: Path, target: Path, *, strict: bool, dirty: bool) -> None:
@@ -111,7 +113,7 @@ def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> No
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    with working_directory(config_file.parent):  # pymdownx.snippets reads snippets/ from here
+    with chdir(config_file.parent):  # pymdownx.snippets reads snippets/ from here
         try:
             config = load_config(config_file=str(config_file), site_dir=str(target), strict=strict)
             config.plugins.on_startup(command="build", dirty=dirty)
@@ -155,28 +157,8 @@ def _zensical(project: Path, config_file: Path, target: Path, *, strict: bool) -
         raise BuildError(f"zensical build -f {flat} exited with {result.returncode}")
     if not (built / "index.html").is_file():
         raise BuildError(f"zensical build -f {flat} wrote no {built / 'index.html'}")
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(built, target)
-        return
-    for item in built.iterdir():  # over a site already there: what this build wrote replaces, the rest stays
-        destination = target / item.name
-        if destination.is_dir() and not destination.is_symlink():
-            shutil.rmtree(destination)
-        elif destination.exists() or destination.is_symlink():
-            destination.unlink()
-        shutil.move(item, destination)
-    built.rmdir()
-
-
-@contextmanager
-def working_directory(folder: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(built, target)  # a folder of its own: Zensical never builds over a site (no dirty builds)
 
 
 def write_exports(project: Path, site: Path, catalog: Catalog, languages: Sequence[Language]) -> None:
@@ -191,8 +173,8 @@ def build(project: Path, site_dir: Path, engine: str = "mkdocs") -> None:
     """Strict build of every language with `engine`, all or nothing (raises BuildError, DataErrors)."""
     languages = registry(project)
     with replacing(site_dir) as new_site:
-        build_languages(project, languages, new_site, stage_folder(site_dir), engine=engine, progress=True)
-        write_exports(project, new_site, load_catalog(project), languages)
+        catalog = build_languages(project, languages, new_site, stage_folder(site_dir), engine=engine, progress=True)
+        write_exports(project, new_site, catalog, languages)
 
 
 @contextmanager

@@ -129,9 +129,8 @@ def pages(root: Path) -> list[str]:
     return sorted(set.intersection(*found))
 
 
-def page_status(git: Git, root: Path, page: str, lang: str) -> Status:
-    """Compare one page with its counterpart since the revision it records."""
-    other = next(code for code in codes(root) if code != lang)  # the root language's counterpart is the second
+def page_status(git: Git, root: Path, page: str, lang: str, other: str) -> Status:
+    """Compare one page with its counterpart in the language `other` since the revision it records."""
     own_text = (root / "docs" / lang / page).read_text(encoding="utf-8")
     revision = split_front_matter(own_text)[0].get(KEY)
     if not revision:
@@ -151,8 +150,9 @@ def page_status(git: Git, root: Path, page: str, lang: str) -> Status:
 def statuses(root: Path, langs: tuple[str, ...] | None = None) -> list[Status]:
     """The status of every page in `langs` (default: every language; raises GitUnavailable without git or
     history)."""
-    git, names = Git(root), pages(root)
-    return [page_status(git, root, page, lang) for lang in langs or codes(root) for page in names]
+    git, names, every = Git(root), pages(root), codes(root)
+    counterpart = {lang: next(code for code in every if code != lang) for lang in every}  # the root's: the second
+    return [page_status(git, root, page, lang, counterpart[lang]) for lang in langs or every for page in names]
 
 
 def sync(root: Path, names: list[str]) -> tuple[str, list[str], list[str]]:

@@ -18,7 +18,6 @@ from typing import Iterator, Sequence
 from mkdocs.livereload import LiveReloadServer
 
 from vlm_survey.build import build_languages, replacing, write_exports
-from vlm_survey.catalog import load_catalog
 from vlm_survey.render import macro
 from vlm_survey.cli import log_like_mkdocs
 from vlm_survey.languages import registry
@@ -102,10 +101,10 @@ class Rebuilder:
                         shutil.copytree(self.site_dir, new_site, symlinks=True)
                     # Not strict while serving: a dirty rebuild warns about the other languages' files
                     # in its folder. `make build` stays strict.
-                    build_languages(self.project, langs, new_site, stage_folder(self.site_dir), strict=False,
-                                    dirty=dirty)
+                    catalog = build_languages(self.project, langs, new_site, stage_folder(self.site_dir),
+                                              strict=False, dirty=dirty)
                     if not dirty:
-                        write_exports(self.project, new_site, load_catalog(self.project), self.languages)
+                        write_exports(self.project, new_site, catalog, self.languages)
             except (Exception, SystemExit) as exc:  # not KeyboardInterrupt: Ctrl-C stops the server
                 self.error = describe(exc, logged)
                 print(f"Build failed, still serving the last good site:\n{self.error}", file=sys.stderr, flush=True)

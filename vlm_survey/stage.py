@@ -23,7 +23,7 @@ from typing import Sequence
 
 from vlm_survey import chapters, citation, freshness, tables
 from vlm_survey.catalog import COLLECTIONS, Catalog
-from vlm_survey.engine_config import config_text, engine_config, language_url, shared
+from vlm_survey.engine_config import config_text, engine_config, shared
 from vlm_survey.entry_pages import page_markdown, src_uri
 from vlm_survey.languages import Language
 from vlm_survey.page_sources import SNIPPETS
@@ -42,7 +42,7 @@ def stage_language(project: Path, language: Language, languages: Sequence[Langua
     """Write `language`'s staging folder (to build into `site_dir`); return its config file."""
     config = engine_config(project, language, languages, site_dir)
     text = language.text
-    site_url = language_url(shared(project)["site_url"], language)
+    site_url = config["site_url"]
     files: dict[str, str | bytes] = {"mkdocs.yml": config_text(config), CATALOG_FILE: catalog_json(catalog)}
     cff = citation.load_cff(project)
     docs = language.docs(project)
