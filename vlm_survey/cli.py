@@ -3,6 +3,7 @@
     python -m vlm_survey check-data [--github]          validate data/ alone, print file:line:col: field: message
     python -m vlm_survey build [-d DIR] [--engine E]    strict build of every language into DIR (default site/)
     python -m vlm_survey serve [--port N]               build, serve on 127.0.0.1 with live reload
+    python -m vlm_survey diagrams                       draw the chapters' Mermaid diagrams into their SVG files
 
 It works on the project in the current folder (the Makefile runs it from the repository's root).
 """
@@ -89,7 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd = commands.add_parser("serve", help="build every language and serve them with live reload")
     serve_cmd.add_argument("-d", "--site-dir", type=Path, default=project / "site")
     serve_cmd.add_argument("--port", type=int, default=8000)
+    commands.add_parser("diagrams", help="draw the diagrams whose SVG is missing or stale (needs Chromium)")
     args = parser.parse_args(argv)
+    if args.command == "diagrams":
+        from vlm_survey.draw_diagrams import draw
+
+        return draw(project)
     if args.command == "check-data":
         return check_data(project, args.github)
     if args.command == "build":

@@ -40,7 +40,7 @@ def text_width(text: str, size: float = FONT) -> float:
     return sum(size * (1.0 if unicodedata.east_asian_width(c) in "WF" else 0.64) for c in text)
 
 
-def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> Markup:
+def timeline_figure(models: Sequence[Entry], lang: str, href: Href, number: str = "") -> Markup:
     """Year × paradigm: one marker and name per model, each a link to the model's page."""
     check_language(lang)
     cells: dict[tuple[int, str], list[Entry]] = defaultdict(list)
@@ -69,7 +69,8 @@ def timeline_figure(models: Sequence[Entry], lang: str, href: Href) -> Markup:
     return render("timeline.html", width=width, height=height, font=FONT, colors=COLORS, header=HEADER, axis=AXIS,
                   headings=[(p, lefts[p] + MARKER, headings[p]) for p in PARADIGMS], years=rows,
                   aria=t(lang, "fig.timeline.aria", count=len(models), start=years[0], end=years[-1]),
-                  caption=t(lang, "fig.timeline.caption"))
+                  caption=t(lang, "fig.timeline.caption"), number=number,
+                  download=t(lang, "fig.download"))
 
 
 def _lineage_layout(models: Sequence[Entry]) -> tuple[dict[str, int], dict[str, int], list[tuple[str, str]]]:
@@ -112,7 +113,7 @@ def _lineage_layout(models: Sequence[Entry]) -> tuple[dict[str, int], dict[str, 
     return column, row, edges
 
 
-def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> Markup:
+def lineage_figure(models: Sequence[Entry], lang: str, href: Href, number: str = "") -> Markup:
     """Boxes for the models in a `based_on` relation, an arrow from each model to its successors."""
     check_language(lang)
     column, row, edges = _lineage_layout(models)
@@ -139,4 +140,5 @@ def lineage_figure(models: Sequence[Entry], lang: str, href: Href) -> Markup:
     return render("lineage.html", edges=arrows, nodes=nodes, width=width, height=height, font=FONT, colors=COLORS,
                   box_w=box_w, box_h=box_h, marker_at=MARKER,
                   aria=t(lang, "fig.lineage.aria", count=len(column), edges=len(edges)),
-                  caption=t(lang, "fig.lineage.caption"))
+                  caption=t(lang, "fig.lineage.caption"), number=number,
+                  download=t(lang, "fig.download"))

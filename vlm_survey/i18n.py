@@ -76,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "fig.lineage.caption": "模型谱系：箭头从一个模型指向在它基础上构建的模型（数据中的 based_on 字段）。",
         "fig.lineage.edge": "{child} 基于 {parent}",
         "fig.lineage.empty": "数据中尚未记录模型之间的继承关系。",
+        "fig.number": "图 {chapter}-{n}", "fig.number.unnumbered": "图 {n}", "fig.download": "下载 SVG",
         # cite this page (macros/citation.py)
         "cite.summary": "引用本页", "cite.plain": "{authors}. {title}[EB/OL]. {site}, 版本 {version}, {year}. {url}",
         "cite.and": "，", "cite.bib_note": "版本 {version}",
@@ -156,6 +157,7 @@ LABELS: dict[str, dict[str, str]] = {
                                "of the data).",
         "fig.lineage.edge": "{child} builds on {parent}",
         "fig.lineage.empty": "The data records no lineage between models yet.",
+        "fig.number": "Figure {chapter}.{n}", "fig.number.unnumbered": "Figure {n}", "fig.download": "Download SVG",
         "cite.summary": "Cite this page", "cite.plain": "{authors} ({year}). {title}. In {site} (version {version}). {url}",
         "cite.and": ", ", "cite.bib_note": "Version {version}",
         "cite.survey_hint": "To cite the survey's own findings, cite the paper:", "cite.survey_link": "Cite the survey",

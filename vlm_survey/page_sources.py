@@ -14,6 +14,7 @@ from typing import Iterable
 import yaml
 from mkdocs.utils.meta import YAML_RE
 
+from vlm_survey import diagrams
 from vlm_survey.yaml_source import (WHOLE_FILE, DataError, DataErrors, display_path, file_kind, not_regular, read_bytes,
                                 tree)
 
@@ -30,6 +31,8 @@ def check_pages(root: Path, docs_dir: Path) -> None:
             errors.append(DataError(display_path(root, folder), 1, 1, WHOLE_FILE, not_regular("a symbolic link")))
         elif folder.is_dir():
             errors.extend(_check_folder(root, folder))
+    if not errors:  # the diagrams are read from pages that are known to be regular UTF-8 files
+        errors.extend(diagrams.check(root, docs_dir))
     if errors:
         raise PageErrors(errors)
 

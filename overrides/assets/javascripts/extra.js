@@ -2,17 +2,6 @@
 (function () {
   "use strict";
 
-  /* Math written with pymdownx.arithmatex (generic mode), rendered by the vendored KaTeX. */
-  function renderMath(root) {
-    if (typeof katex === "undefined") return;
-    root.querySelectorAll(".arithmatex").forEach(function (el) {
-      var tex = el.textContent.trim();
-      var display = el.tagName === "DIV" || tex.indexOf("\\[") === 0;
-      tex = tex.replace(/^\\[\[(]/, "").replace(/\\[\])]$/, "");
-      katex.render(tex, el, { displayMode: display, throwOnError: false });
-    });
-  }
-
   /* The element the address's fragment names, or null. The fragment is whatever the reader (or a
      link) put there: it may not decode (#%E0%A4%A, #%), and it is only ever looked up by id, never
      built into a selector or into markup. */
@@ -77,6 +66,19 @@
     });
   }
 
+  /* A display formula wider than the column scrolls in its own box (drawn at build time, see
+     vlm_survey/formulas.py); that box takes keyboard focus so the arrow keys can scroll it, and is
+     named by the formula's TeX. */
+  function focusableFormulas(root) {
+    root.querySelectorAll(".vlm-math-display").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", box.querySelector("annotation").textContent.trim());
+      }
+    });
+  }
+
   /* Material's search overlay is a dialog without a name; give it the search field's label. */
   function nameSearchDialog() {
     var dialog = document.querySelector('.md-search[role="dialog"]:not([aria-label])');
@@ -86,9 +88,9 @@
 
   window.addEventListener("hashchange", highlightTarget);
   document$.subscribe(function () {
-    renderMath(document);
     highlightTarget();
     nameSearchDialog();
     focusableScrollBoxes(document);
+    focusableFormulas(document);
   });
 })();
