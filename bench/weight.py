@@ -3,7 +3,7 @@
 Chromium loads the page from a local server and every response is recorded (fonts only when a glyph
 needs them, workers included). Text (HTML, CSS, JS, JSON, SVG) counts gzipped at level 6; fonts and
 images count as they are, being compressed already. The search index, which Material's worker
-fetches on every page load, is reported on its own.
+fetches on every page load, is reported on its own; a first visit (empty cache) fetches both.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ class Weight:
     @property
     def total(self) -> int:
         return sum(self.by_kind.values())
+
+    @property
+    def first_visit(self) -> int:
+        """Everything a reader's browser fetches for the page with an empty cache, the search index included."""
+        return self.total + self.search_index
 
 
 def kind_of(resource: Resource) -> str:
@@ -88,11 +93,6 @@ def load_page(browser: object, url: str) -> Weight:
     finally:
         context.close()
     return weigh(resources)
-
-
-def page_flags(html: str) -> list[str]:
-    """Which heavy libraries the page loads (overrides/main.html adds them only where used)."""
-    return [name for name, marker in (("KaTeX", "katex.min.js"), ("Mermaid", "mermaid.min.js")) if marker in html]
 
 
 def search_index_size(site: Path) -> tuple[int, int]:
