@@ -64,22 +64,22 @@ def bare(*configs_and_sites: str) -> None:
 
 def language(code: str, site_dir: str, chapters: str = "") -> None:
     """One language of the project in the working directory, through vlm_survey's own steps."""
-    from vlm_survey.build import check_sources, run_engine, translation_status
+    from vlm_survey.build import check_sources, run_engine, translation_statuses
     from vlm_survey.engine_config import ENTRY_FOLDERS
     from vlm_survey.languages import registry
-    from vlm_survey.stage import stage_folder, stage_language
+    from vlm_survey.stage import Inputs, stage_folder, stage_language
 
     project, site = Path.cwd(), Path(site_dir).resolve()
     languages = registry(project)
     [chosen] = [lang for lang in languages if lang.code == code]
     catalog = check_sources(project, [chosen])
     folder = stage_folder(site) / code
-    config = stage_language(project, chosen, languages, catalog, folder, site_dir=site,
-                            behind=translation_status(project, chosen))
+    staged = stage_language(project, chosen, languages, Inputs.read(project, catalog), folder, site_dir=site,
+                            behind=translation_statuses(project, languages)[code])
     if chapters:
         for name in ENTRY_FOLDERS:
             shutil.rmtree(folder / "docs" / name, ignore_errors=True)
-    run_engine("mkdocs", project, config, site, strict=not chapters, dirty=False)
+    run_engine("mkdocs", project, staged.config, site, strict=not chapters, dirty=False)
 
 
 def parts() -> None:

@@ -37,9 +37,15 @@ class EditLoop:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system seconds a process has used so far (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system seconds a process and its descendants (the server's engine processes) have used so far
+    (all their threads), from /proc; a process that ended meanwhile counts for nothing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                    for child in (task / "children").read_text().split()]
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") + sum(map(cpu_seconds, children))
 
 
 def _get(url: str, timeout: float = 60) -> str:

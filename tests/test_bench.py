@@ -60,7 +60,8 @@ def test_bare_config_keeps_only_search(tmp_path: Path) -> None:
     for language in LANGUAGES:
         config = tmp_path / language.code / "mkdocs.yml"
         config.parent.mkdir()
-        config.write_text(config_text(engine_config(ROOT, language, LANGUAGES, tmp_path / "site")), encoding="utf-8")
+        config.write_text(config_text(engine_config(ROOT, language, LANGUAGES, tmp_path / "site", {})),
+                          encoding="utf-8")
         assert _search_only(config) == [{"search": language.search}], language.code
 
 

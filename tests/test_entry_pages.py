@@ -4,6 +4,7 @@ and related entries; reached from its table row; in the sitemap and the search i
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,40 @@ def test_related_entries_follow_the_data(site: Path) -> None:
     years = {f"../{b['id']}/": abs(b["year"] - sample["year"]) for b in embodied if b is not sample}
     assert len(peers) == entry_pages.MAX_PEERS and set(peers) <= set(years)
     assert max(years[p] for p in peers) <= min(years[p] for p in set(years) - set(peers)), "not the nearest in year"
+
+
+def _related_by_scanning(collection: str, entry: dict[str, Any], catalog: list[dict[str, Any]]) -> list[Any]:
+    """The related lists as the definition says, read off the whole collection for one entry (quadratic)."""
+    others = [e for e in catalog if e["id"] != entry["id"]]
+    group = "connector" if collection == "models" else "category"
+    nearest = sorted((e for e in others if e[group] == entry[group]),
+                     key=lambda e: (abs(e["year"] - entry["year"]), e["name"].casefold()))[:entry_pages.MAX_PEERS]
+    groups = [("entry.same_connector" if collection == "models" else "entry.same_category", nearest)]
+    if collection == "models":
+        parents = [next(e for e in catalog if e["id"] == p) for p in entry.get("based_on", [])]
+        groups[:0] = [("entry.based_on", parents),
+                      ("entry.successors", [e for e in others if entry["id"] in e.get("based_on", [])])]
+    return [(key, [(f'../{e["id"]}/', e["name"]) for e in found]) for key, found in groups if found]
+
+
+@pytest.mark.parametrize("collection", ["models", "benchmarks"])
+def test_the_related_index_finds_what_scanning_finds(collection: str) -> None:
+    """`Related` reads each page's lists off an index (bench/: the site grows linearly with the data); on a
+    collection with many ties in year, group and name (in catalog order), it finds what a scan of every entry
+    finds."""
+    rng = random.Random(12)
+    catalog = []
+    for n in range(80):  # a few per year and group: the nearest peers come from several years
+        entry = {"id": f"e{n}", "name": rng.choice(["Alpha", "alpha", "Beta"]),
+                 "year": rng.choice([2019, 2020, 2021, 2022, 2023, 2025]), "connector": rng.choice("ab"),
+                 "category": rng.choice("xy")}
+        if n and rng.random() < 0.3:
+            entry["based_on"] = [f"e{rng.randrange(n)}"]
+        catalog.append(entry)
+    catalog.sort(key=lambda e: (e["year"], e["name"].casefold()))
+    related = entry_pages.Related(collection, catalog)
+    for entry in catalog:
+        assert related.groups(entry) == _related_by_scanning(collection, entry, catalog), entry["id"]
 
 
 def hostile_entry() -> dict[str, Any]:

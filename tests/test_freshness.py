@@ -73,6 +73,36 @@ def test_a_page_is_behind_when_only_its_counterpart_changed(repo: Path) -> None:
 
 
 @needs_git
+def test_the_status_of_many_pages_takes_a_few_git_calls_and_is_kept_while_nothing_changed(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page is compared in one pass (a build asks on every build, `serve` on every rebuild): a handful of git
+    processes whatever the number of pages, and none but the two that tell whether HEAD moved while neither it nor
+    a page changed."""
+    changes: dict[str, tuple[Path, str]] = {}
+    for n in range(12):
+        for lang in ("zh", "en"):
+            (repo / "docs" / lang / f"p{n}.md").write_text(f"# {lang} {n}\n", encoding="utf-8")
+    commit_all(repo, "more pages")
+    freshness.sync(repo, [f"p{n}" for n in range(12)])
+    commit_all(repo, "sync")
+    for lang, added in (("en", "Changed."), ("zh", "改了。")):
+        page = repo / "docs" / lang / "p3.md"
+        changes[lang] = (page, page.read_text(encoding="utf-8") + f"\n{added}\n")
+    changes["en"][0].write_text(changes["en"][1], encoding="utf-8")
+    commit_all(repo, "Change an English page")
+    calls: list[list[str]] = []
+    run = subprocess.run
+    monkeypatch.setattr(freshness.subprocess, "run", lambda args, **kwargs: calls.append(args) or run(args, **kwargs))
+    found = states(repo)
+    assert found["zh/p3.md"] == "behind" and found["zh/p4.md"] == "current" and len(found) == 26
+    assert len(calls) <= 6, calls  # a work tree? HEAD; the revisions; the texts then; the log of en/p3.md
+    calls.clear()
+    assert states(repo) == found and len(calls) == 2, calls
+    changes["zh"][0].write_text(changes["zh"][1], encoding="utf-8")  # a page's text changed: compared again
+    assert states(repo)["zh/p3.md"] == "both-changed"
+
+
+@needs_git
 def test_sync_refuses_text_that_is_not_committed(repo: Path) -> None:
     zh = repo / "docs" / "zh" / "page.md"
     before = zh.read_text(encoding="utf-8") + "\n未提交。\n"

@@ -11,6 +11,7 @@ corpus (tests/bad_inputs.py).
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import time
@@ -23,7 +24,8 @@ import pytest
 import yaml
 
 from bad_inputs import BUILD, BUILD_CASES
-from helpers import LANGUAGES, OPENER, copy_repo, dev_server, early_build
+from helpers import LANGUAGES, OPENER, build_site, copy_repo, dev_server, early_build, site_digest
+from vlm_survey.serve import Rebuilder, merged_index
 
 PREFIXES = [f"/{language.subdir}/" if language.subdir else "/" for language in LANGUAGES]
 PAGES = tuple(f"{prefix}{page}" for prefix in PREFIXES for page in ("", "architecture/", "vit/"))
@@ -273,3 +275,43 @@ def test_a_changed_language_entry_is_built(serve_scenario: Scenario) -> None:
     for step in ("page fixed, a language renamed", "other page restored"):
         page = assert_recovered(serve_scenario, step)[PREFIXES[-1]]
         assert RENAMED in page.split("</title>", 1)[0], step
+
+
+def test_a_rebuild_builds_what_a_build_from_nothing_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After a model's data file and a page of the root language changed, the server builds only the pages they
+    change (in every language: the model's page, the pages whose macros read models, the page's other-language
+    version when its banner changes), yet serves byte for byte the site a build of the same files makes (the
+    sitemap's dates aside): the other pages' navigation, and the search index, stay whole."""
+    repo = copy_repo(tmp_path / "repo", git=True)
+    model = sorted((repo / "data" / "models").glob("[!_]*.yaml"))[0]
+    page = LANGUAGES[0].docs(repo) / "introduction.md"
+    rebuild = Rebuilder(repo, tmp_path / "site")
+    try:
+        rebuild.build_all()
+        assert rebuild.error is None
+        capsys.readouterr()
+        model.write_text(re.sub(r"(?m)^organization: .*$", "organization: A Renamed Lab", model.read_text("utf-8"),
+                                count=1), encoding="utf-8")
+        page.write_text(page.read_text("utf-8") + f"\n{ADDED_SENTENCE}\n", encoding="utf-8")
+        rebuild()
+        assert rebuild.error is None, rebuild.error
+    finally:
+        rebuild.engines.close()
+    printed = capsys.readouterr().out
+    assert all(f"{language.name} (" in printed for language in LANGUAGES), f"not built page by page: {printed}"
+    served, clean = site_digest(tmp_path / "site"), site_digest(build_site(tmp_path / "clean", cwd=repo))
+    dated = {name for name in clean if name.rsplit("/", 1)[-1].startswith("sitemap.xml")}
+    assert served.keys() == clean.keys()
+    assert [name for name in clean if name not in dated and served[name] != clean[name]] == []
+    assert "A Renamed Lab" in (tmp_path / "site" / "architecture" / "index.html").read_text("utf-8")
+
+
+def test_a_dirty_build_s_search_entries_replace_the_page_s_old_ones() -> None:
+    def index(*docs: tuple[str, str]) -> bytes:
+        return json.dumps({"config": {"lang": ["en"]}, "docs": [{"location": l, "text": t} for l, t in docs]}).encode()
+
+    previous = index(("", "home"), ("a/", "a"), ("a/#x", "a x"), ("b/", "b"), ("c/", "c"))
+    built = index(("a/", "a2"), ("new/", "new"))
+    merged = json.loads(merged_index(previous, built, {"a/", "c/", "new/", None}))
+    assert [(doc["location"], doc["text"]) for doc in merged["docs"]] == [
+        ("", "home"), ("a/", "a2"), ("b/", "b"), ("new/", "new")]  # c/ was built again and has no entry now

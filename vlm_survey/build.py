@@ -18,17 +18,18 @@ import sys
 import tempfile
 import time
 from contextlib import chdir, contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
-from vlm_survey import exports, freshness
+from vlm_survey import exports, freshness, search_index
 from vlm_survey.catalog import Catalog, load_catalog
 from vlm_survey.engine_config import flat_config, language_url, shared
 from vlm_survey.languages import Language, registry
 from vlm_survey.page_sources import PageErrors, check_pages
 from vlm_survey.yaml_source import DataError, DataErrors
-from vlm_survey.stage import stage_folder, stage_language
+from vlm_survey.stage import Inputs, stage_folder, stage_language
 
 ENGINES = ("mkdocs", "zensical")
 log = logging.getLogger("mkdocs.plugins.vlm")
@@ -55,45 +56,45 @@ def check_sources(project: Path, languages: Sequence[Language]) -> Catalog:
     return catalog
 
 
-def translation_status(project: Path, language: Language) -> dict[str, freshness.Status]:
-    """Which of the language's pages are behind their other version (none without git history)."""
+def translation_statuses(project: Path, languages: Sequence[Language]) -> dict[str, dict[str, freshness.Status]]:
+    """Which pages of each language (`languages`: every language of the registry) are behind their other
+    version (none without git history)."""
     try:
-        return {status.page: status for status in freshness.statuses(project, (language.code,))}
+        found = freshness.statuses(project, every=[language.code for language in languages])
     except freshness.GitUnavailable as exc:
         log.info("no translation banners: %s", exc)
-        return {}
+        return {language.code: {} for language in languages}
+    return {language.code: {s.page: s for s in found if s.lang == language.code} for language in languages}
 
 
 def build_languages(project: Path, languages: Sequence[Language], site: Path, stages: Path, *,
-                    engine: str = "mkdocs", strict: bool = True, dirty: bool = False,
-                    progress: bool = False) -> Catalog:
-    """Stage `languages` under `stages` and build them into their places under `site`; return the catalog
-    they were built from (raises BuildError, DataErrors).
+                    engine: str = "mkdocs", progress: bool = False) -> Catalog:
+    """Stage `languages` (the registry's) under `stages` and build them strictly into their places under
+    `site`; return the catalog they were built from (raises BuildError, DataErrors).
 
     Each language is built into a folder of its own beside `site`, then moved into place, so no build
-    cleans away another's pages. A dirty build (changed pages only) builds over `site` where it is.
+    cleans away another's pages.
     """
-    everything = registry(project)
     catalog = check_sources(project, languages)
+    inputs, behind = Inputs.read(project, catalog), translation_statuses(project, languages)
     for step, language in enumerate(languages, 1):
-        place = site / language.subdir
-        target = place if dirty else site.with_name(f"{site.name}.{language.code}")
+        target = site.with_name(f"{site.name}.{language.code}")
         if progress:
-            print(f"[{step}/{len(languages)}] {language.name}: docs/{language.code} -> {place}", flush=True)
+            print(f"[{step}/{len(languages)}] {language.name}: docs/{language.code} -> {site / language.subdir}",
+                  flush=True)
         started = time.perf_counter()
-        config = stage_language(project, language, everything, catalog, stages / language.code,
-                                site_dir=target, behind=translation_status(project, language))
-        run_engine(engine, project, config, target, strict=strict, dirty=dirty)
+        staged = stage_language(project, language, languages, inputs, stages / language.code, site_dir=target,
+                                behind=behind[language.code])
+        run_engine(engine, project, staged.config, target, strict=True, dirty=False)
         if progress:
             print(f"[{step}/{len(languages)}] {language.name}: done in {time.perf_counter() - started:.2f} s",
                   flush=True)
-    if not dirty:
-        for language in sorted(languages, key=lambda language: not language.root):  # the root first
-            place = site / language.subdir
-            if place.exists():
-                shutil.rmtree(place)
-            place.parent.mkdir(parents=True, exist_ok=True)
-            site.with_name(f"{site.name}.{language.code}").rename(place)
+    for language in sorted(languages, key=lambda language: not language.root):  # the root first
+        place = site / language.subdir
+        if place.exists():
+            shutil.rmtree(place)
+        place.parent.mkdir(parents=True, exist_ok=True)
+        site.with_name(f"{site.name}.{language.code}").rename(place)
     return catalog
 
 
@@ -101,6 +102,7 @@ def run_engine(engine: str, project: Path, config: Path, target: Path, *, strict
     """Build the staged config `config` into `target` with `engine`."""
     if engine == "mkdocs":
         _mkdocs(config, target, strict=strict, dirty=dirty)
+        search_index.compact(target)
     elif engine == "zensical":
         _zensical(project, config, target, strict=strict)
     else:
@@ -108,7 +110,10 @@ def run_engine(engine: str, project: Path, config: Path, target: Path, *, strict
 
 
 def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> None:
-    """One MkDocs build, with the plugin start-up and shut-down that `mkdocs build` runs."""
+    """One MkDocs build, with the plugin start-up and shut-down that `mkdocs build` runs. A dirty build
+    (`target` holds the previous build; only the pages whose source is newer are built again) starts the
+    plugins as a clean one: MkDocs keeps a plugin between the builds of one process, and a plugin told of a
+    dirty build keeps state from the last one (the search index), which may be another language's."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -116,7 +121,7 @@ def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> No
     with chdir(config_file.parent):  # pymdownx.snippets reads snippets/ from here
         try:
             config = load_config(config_file=str(config_file), site_dir=str(target), strict=strict)
-            config.plugins.on_startup(command="build", dirty=dirty)
+            config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config, dirty=dirty)
             finally:
@@ -178,12 +183,13 @@ def build(project: Path, site_dir: Path, engine: str = "mkdocs") -> None:
 
 
 @contextmanager
-def replacing(target: Path) -> Iterator[Path]:
+def replacing(target: Path, discard: Callable[[Path], None] = partial(shutil.rmtree, ignore_errors=True)
+              ) -> Iterator[Path]:
     """Yield an empty folder's path next to `target`; once the block succeeds, it becomes `target`.
 
     The swap is two renames on one file system (old site aside, new site in place), so a reader of
-    `target` never sees a half-written tree; the temporary folder goes, whether the block succeeded,
-    failed or was interrupted.
+    `target` never sees a half-written tree; the temporary folder (the old site, or what a failed block
+    left) is then handed to `discard`, whether the block succeeded, failed or was interrupted.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".building", dir=target.parent))
@@ -193,4 +199,4 @@ def replacing(target: Path) -> Iterator[Path]:
             target.rename(work / "old")
         (work / "new").rename(target)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        discard(work)

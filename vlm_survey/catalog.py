@@ -17,7 +17,7 @@ import json
 import math
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from vlm_survey.yaml_source import (WHOLE_FILE, DataError, DataErrors, Document, char_name, display_path, file_kind,
-                                not_regular, read_bytes, read_document, tree)
+                                not_regular, parse_document, read_bytes, read_document, tree)
 
 COLLECTIONS = ("models", "benchmarks")
 TEMPLATE = "_template.yaml"  # the file contributors copy; the only data-folder file that is not an entry
@@ -51,6 +51,7 @@ EXAMPLE_FIELDS = ("name", "title", "authors", "paper", "papers", "project", "sum
                   "corrections")
 SCHEMA_FILES = {"models": "model.schema.json", "benchmarks": "benchmark.schema.json",
                 "glossary": "glossary.schema.json"}
+CATALOG_FILE = "catalog.json"  # where staging writes the catalog for the in-page macros (vlm_survey/stage.py)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,18 @@ class Catalog:
         if collection not in ("models", "benchmarks", "glossary"):
             raise ValueError(f"unknown collection {collection!r}; expected models, benchmarks or glossary")
         return getattr(self, collection)
+
+
+def catalog_json(catalog: Catalog) -> str:
+    """The catalog as JSON, read back by `read_catalog`."""
+    data = {field.name: getattr(catalog, field.name) for field in fields(Catalog)}
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True)
+
+
+def read_catalog(path: Path) -> Catalog:
+    """The catalog that `catalog_json` wrote to `path`."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Catalog(**{field.name: tuple(data[field.name]) for field in fields(Catalog)})
 
 
 # JSON Schema counts 2023.0 as an integer; YAML data must write a whole number as one (2023).
@@ -254,10 +267,10 @@ def _load_collection(root: Path, folder: Path, validator: Validator, errors: lis
             continue
         if item.name == TEMPLATE:
             continue
-        document = _read(path, display, errors)
+        document, problems = _check_file(root, path, display, validator)
         if document is None:
+            errors.extend(problems)
             continue
-        problems = _problems(document, validator)
         entry_id = document.data.get("id")
         if isinstance(entry_id, str):
             problems += _id_problems(document, entry_id, path.stem, first_file_of_id)
@@ -351,11 +364,10 @@ def _unchanged_examples(document: Document, examples: set[str]) -> Iterable[Data
 
 def _load_single(root: Path, path: Path, validator: Validator,
                  errors: list[DataError]) -> dict[str, Any] | None:
-    display = display_path(root, path)
-    document = _read(path, display, errors)
+    document, problems = _check_file(root, path, display_path(root, path), validator)
     if document is None:
+        errors.extend(problems)
         return None
-    problems = _problems(document, validator)
     terms = document.data.get("terms", [])
     if isinstance(terms, list):
         problems += _glossary_problems(document, terms)
@@ -399,9 +411,31 @@ def _abbreviation_problem(abbr: str, earlier: dict[str, tuple[str, str]]) -> str
     return None
 
 
-def _read(path: Path, display: str, errors: list[DataError]) -> Document | None:
+# The data files checked before in this process (`serve` loads the data on every change): (root, file) -> (its
+# bytes, the validator, its document or None, the problems of reading it or of its values). A file is parsed and
+# validated again only when its bytes or its schema changed.
+_checked: dict[tuple[Path, str], tuple[bytes, Validator, Document | None, list[DataError]]] = {}
+
+
+def _check_file(root: Path, path: Path, display: str, validator: Validator) -> tuple[Document | None, list[DataError]]:
+    """A data file's document (None when it cannot be read as a mapping of fields) and its problems: those of
+    reading it, else those of its values."""
     try:
-        document = read_document(path, display)
+        raw = read_bytes(path, display)
+    except DataErrors as exc:
+        return None, list(exc.errors)
+    known = _checked.get((root, display))
+    if not known or known[0] != raw or known[1] is not validator:
+        errors: list[DataError] = []
+        document = _read(raw, display, errors)
+        known = (raw, validator, document, errors if document is None else _problems(document, validator))
+        _checked[(root, display)] = known
+    return known[2], list(known[3])
+
+
+def _read(raw: bytes, display: str, errors: list[DataError]) -> Document | None:
+    try:
+        document = parse_document(raw, display)
     except DataErrors as exc:
         errors.extend(exc.errors)
         return None

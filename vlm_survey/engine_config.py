@@ -9,7 +9,10 @@ from the shared file's own lists.
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import posixpath
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -17,20 +20,71 @@ import yaml
 
 from vlm_survey.languages import Language
 
+try:  # libyaml reads and writes the same YAML several times faster
+    from yaml import CSafeDumper as SafeDumper, CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
+
 SHARED_CONFIG = "mkdocs.yml"
 ENTRY_FOLDERS = ("models", "benchmarks")  # generated pages, reached from tables, figures and search
 
 
-class _SharedLoader(yaml.SafeLoader):
+class _SharedLoader(SafeLoader):
     """Reads mkdocs.yml for its plain values; `!!python/...` tags (slugify, fence formats) read as None."""
 
 
 _SharedLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+# The first line of a page's Markdown when it is an `# ` heading, with the attribute list and closing hashes
+# that Python-Markdown (and its attr_list extension) take off the heading's text.
+_HEADING = re.compile(r"#(?!#)[ \t]*(?P<text>.*?)(?: +\{:? *[^}\n ][^}\n]* *\})?[ \t]*#*[ \t]*")
+# Characters that Markdown or an extension of the shared config could turn into something else in a heading
+# (emphasis, code, links, HTML and entities, attribute lists, math, footnotes, closing hashes), and their kin.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&{}!|~^$#=]")
+
+
 def shared(project: Path) -> dict[str, Any]:
-    """The shared config's values (tags left out: this module never writes them back)."""
-    return yaml.load((project / SHARED_CONFIG).read_text(encoding="utf-8"), Loader=_SharedLoader)
+    """The shared config's values (tags left out: this module never writes them back). Read-only: the same
+    mapping is returned while the file stays the same."""
+    return _parsed((project / SHARED_CONFIG).read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict[str, Any]:
+    return yaml.load(text, Loader=_SharedLoader)
+
+
+def nav_title(body: str, meta: dict[str, Any]) -> str | None:
+    """The title MkDocs gives a page (`body` and `meta`: its Markdown and front matter, as MkDocs splits them),
+    when staging can tell it for sure: the text of an `# ` heading that opens the page and holds plain text
+    only. None when it cannot (MkDocs then renders the heading to find it)."""
+    if "title" in meta:  # MkDocs takes it before the heading
+        return None
+    first = next((line for line in body.split("\n") if line.strip()), "")
+    match = _HEADING.fullmatch(first)
+    if not match or _MARKUP.search(match["text"]):
+        return None
+    return " ".join(match["text"].split()) or None
+
+
+def nav_pages(nav: Any) -> list[str]:
+    """Every page the shared `nav` lists (paths under docs/), in order."""
+    if isinstance(nav, list):
+        return [page for item in nav for page in nav_pages(item)]
+    if isinstance(nav, dict):
+        return [page for value in nav.values() for page in nav_pages(value)]
+    return [nav] if isinstance(nav, str) and not nav.startswith(("http://", "https://")) else []
+
+
+def titled_nav(nav: Any, titles: dict[str, str]) -> Any:
+    """The shared `nav` with each page that has a known title written as `{title: page}`: then the engine
+    knows every title of the navigation without reading the pages (a dirty build reads only the changed ones)."""
+    if isinstance(nav, list):
+        return [titled_nav(item, titles) for item in nav]
+    if isinstance(nav, dict):
+        return {key: titled_nav(value, titles) for key, value in nav.items()}
+    return {titles[nav]: nav} if isinstance(nav, str) and nav in titles else nav
 
 
 def alternate(language: Language, languages: Sequence[Language]) -> list[dict[str, str]]:
@@ -49,10 +103,12 @@ def language_url(site_url: str, language: Language) -> str:
     return site_url + (language.subdir + "/" if language.subdir else "")
 
 
-def engine_config(project: Path, language: Language, languages: Sequence[Language], site_dir: Path) -> dict[str, Any]:
+def engine_config(project: Path, language: Language, languages: Sequence[Language], site_dir: Path,
+                  titles: dict[str, str]) -> dict[str, Any]:
     """The config of one language's build, to be written into its staging folder (next to docs/).
 
-    `extra.vlm` tells the site's macros (vlm_survey/macros.py) that the pages were staged, and where.
+    `titles` are the pages' titles (`nav_title`) written into the navigation. `extra.vlm` tells the site's
+    macros (vlm_survey/macros.py) that the pages were staged, and where.
     """
     base = shared(project)
     palette = copy.deepcopy(base["theme"]["palette"])
@@ -73,6 +129,7 @@ def engine_config(project: Path, language: Language, languages: Sequence[Languag
         "edit_uri": f"{base['edit_uri']}docs/{language.code}/",
         "docs_dir": "docs",
         "site_dir": str(site_dir),
+        "nav": titled_nav(base["nav"], titles),
         "not_in_nav": "\n".join(f"/{folder}/" for folder in ENTRY_FOLDERS),
         "theme": {"language": language.code, "custom_dir": str((project / base["theme"]["custom_dir"]).resolve()),
                   "palette": palette},
@@ -86,8 +143,13 @@ def engine_config(project: Path, language: Language, languages: Sequence[Languag
 
 def config_text(config: dict[str, Any]) -> str:
     """The config as YAML, with a first line saying where it comes from."""
+    return _config_text(json.dumps(config, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=8)
+def _config_text(config: str) -> str:
     header = "# Written by the build (vlm_survey/engine_config.py) from mkdocs.yml and languages.yml: edit those.\n"
-    return header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)
+    return header + yaml.dump(json.loads(config), Dumper=SafeDumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 def flat_config(config_file: Path, overrides: dict[str, Any], extensions: Sequence[str] = ()) -> str:

@@ -1,7 +1,7 @@
 """One generated page per model and per benchmark, in one language (Markdown source for MkDocs).
 
 Pure functions: an entry and the catalog in, the page's Markdown out (the front matter, then
-templates/entry_page.md); `macros/entry_hook.py` adds the pages to the build. Every value from data
+templates/entry_page.md); staging writes them beside the chapters (vlm_survey/stage.py). Every value from data
 is HTML-escaped inside raw HTML blocks (vlm_survey.render), so Markdown never interprets it. Data
 text never reaches a template engine, three times over: macros render only pages that opt in
 (`render_by_default: false`) and these pages opt out; their front matter must read back exactly as
@@ -12,6 +12,7 @@ carry fixed ASCII ids, the same in both languages.
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 import re
 from functools import partial
@@ -19,6 +20,11 @@ from typing import Any, Sequence
 
 import yaml
 from mkdocs.utils.meta import get_data
+
+try:  # libyaml writes the same YAML several times faster; what it writes is read back and checked either way
+    from yaml import CSafeDumper as SafeDumper
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper  # type: ignore[assignment]
 
 from vlm_survey import tables
 from vlm_survey.citation import entry_bibtex
@@ -98,32 +104,67 @@ def _links(collection: str, entry: Entry, lang: str, repo_url: str) -> list[tupl
     return links
 
 
-def nearest_peers(entry: Entry, peers: Sequence[Entry]) -> list[Entry]:
-    """At most MAX_PEERS peers, closest in year first: without a bound every page lists every
-    peer, and the site's size grows with the square of the data (measured in bench/)."""
-    ranked = sorted(peers, key=lambda e: (abs(e["year"] - entry["year"]), e["name"].casefold()))
-    return ranked[:MAX_PEERS]
+def _name_key(entry: Entry) -> str:
+    return entry["name"].casefold()
 
 
-def _related(collection: str, entry: Entry, catalog: Sequence[Entry]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(label key, [(address, name)]) of each non-empty group of related entries."""
-    others = [e for e in catalog if e["id"] != entry["id"]]
-    if collection == "models":
-        by_id = {e["id"]: e for e in catalog}
-        groups = [("entry.based_on", [by_id[p] for p in entry.get("based_on", []) if p in by_id]),
-                  ("entry.successors", [e for e in others if entry["id"] in e.get("based_on", [])]),
-                  ("entry.same_connector",
-                   nearest_peers(entry, [e for e in others if e["connector"] == entry["connector"]]))]
-    else:
-        groups = [("entry.same_category",
-                   nearest_peers(entry, [e for e in others if e["category"] == entry["category"]]))]
-    return [(key, [(f'../{e["id"]}/', e["name"]) for e in entries]) for key, entries in groups if entries]
+class Related:
+    """The related entries of every entry of one collection, indexed once: a page's lists are then found
+    in time bounded by MAX_PEERS and the number of years, not by the size of the collection.
+
+    Peers are grouped by what relates them (the connector of a model, the category of a benchmark) and,
+    inside a group, by year in catalog order, so that the nearest peers need no sorting of the whole group.
+    """
+
+    def __init__(self, collection: str, entries: Sequence[Entry]) -> None:
+        self.collection = collection
+        self.by_id = {e["id"]: e for e in entries}
+        self.successors: dict[str, list[Entry]] = {}
+        self.years: dict[Any, dict[int, list[Entry]]] = {}  # group -> year -> entries by name (stable)
+        for e in entries:
+            for parent in dict.fromkeys(e.get("based_on", [])) if collection == "models" else ():
+                self.successors.setdefault(parent, []).append(e)
+            self.years.setdefault(self._group(e), {}).setdefault(e["year"], []).append(e)
+        for years in self.years.values():
+            for year, same in years.items():
+                years[year] = sorted(same, key=_name_key)
+
+    def _group(self, entry: Entry) -> Any:
+        return entry["connector"] if self.collection == "models" else entry["category"]
+
+    def nearest(self, entry: Entry) -> list[Entry]:
+        """At most MAX_PEERS other entries of the entry's group, closest in year first, then by name (without a
+        bound every page lists every peer, and the site's size grows with the square of the data)."""
+        years, year = self.years.get(self._group(entry), {}), entry["year"]
+        found: list[Entry] = []
+        for distance in range(max((abs(other - year) for other in years), default=-1) + 1):
+            rings = ([years.get(year - distance, []), years.get(year + distance, [])] if distance
+                     else [years.get(year, [])])
+            # On a tie in name, the earlier year first (heapq.merge takes the first iterable's item first).
+            for peer in heapq.merge(*rings, key=_name_key):
+                if len(found) == MAX_PEERS:
+                    return found
+                if peer["id"] != entry["id"]:
+                    found.append(peer)
+        return found
+
+    def groups(self, entry: Entry) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(label key, [(address, name)]) of each non-empty group of entries related to `entry`."""
+        if self.collection == "models":
+            groups = [("entry.based_on", [self.by_id[p] for p in entry.get("based_on", []) if p in self.by_id]),
+                      ("entry.successors", [e for e in self.successors.get(entry["id"], []) if e["id"] != entry["id"]]),
+                      ("entry.same_connector", self.nearest(entry))]
+        else:
+            groups = [("entry.same_category", self.nearest(entry))]
+        return [(key, [(f'../{e["id"]}/', e["name"]) for e in entries]) for key, entries in groups if entries]
 
 
-def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry], lang: str,
+def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry] | Related, lang: str,
                   site_url: str, repo_url: str) -> str:
-    """The Markdown source of one entry's page in `lang` (`catalog`: the entry's whole collection)."""
+    """The Markdown source of one entry's page in `lang` (`catalog`: the entry's whole collection, or its
+    `Related` index, which a caller building every page makes once)."""
     check_language(lang)
+    related = catalog if isinstance(catalog, Related) else Related(collection, catalog)
     bib = "\n".join(entry_bibtex(collection, entry, entry_url(site_url, collection, entry["id"])))
     # The theme prints `title` and `description` unescaped, so they are escaped here.
     meta = {"title": str(tables.text(entry["name"])), "description": str(tables.text(entry["summary"][lang])),
@@ -138,7 +179,7 @@ def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry], lang:
                   note=entry["note"][lang] if "note" in entry else None, uncertain=bool(entry.get("uncertain")),
                   links=_links(collection, entry, lang, repo_url),
                   table_href=f'../{CHAPTERS[collection]}#{ROW_PREFIX[collection]}-{entry["id"]}',
-                  bibtex=bib, related=_related(collection, entry, catalog))
+                  bibtex=bib, related=related.groups(entry))
     return inert("\n\n".join([front_matter(meta, src_uri(collection, entry["id"])), body]),
                  src_uri(collection, entry["id"]))
 
@@ -148,7 +189,7 @@ def front_matter(meta: dict[str, Any], where: str) -> str:
 
     MkDocs drops a front matter it cannot parse without a word (`render_macros: false` with it).
     """
-    block = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    block = yaml.dump(meta, Dumper=SafeDumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     text = f"---\n{block}---\n"
     _, parsed = get_data(text + "\n")
     if parsed != meta:

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Sequence
 
 import yaml
 
@@ -29,6 +30,7 @@ from vlm_survey.languages import codes
 
 KEY = "synced_with"
 STATES = ("current", "behind", "both-changed", "unsynced", "unknown-revision")
+REVISION = re.compile(r"[^\s:]+")  # what `synced_with` may hold to be looked up (git reads one name a line)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -95,16 +97,51 @@ class Git:
                                  "translation freshness needs the history")
 
     def _run(self, *args: str, check: bool = True) -> str | None:
-        result = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True)
+        result = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True)
         if result.returncode != 0:
             if check:
-                raise GitUnavailable(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+                raise GitUnavailable(f"git {' '.join(args)} failed: {result.stderr.decode(errors='replace').strip()}")
             return None
-        return result.stdout.strip()
+        return _text(result.stdout)
 
-    def commit(self, revision: str) -> str | None:
-        """The full hash of `revision`, or None when this clone does not have it."""
-        return self._run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
+    def _batch(self, names: list[str], check_only: bool) -> list[bytes | None]:
+        """What `git cat-file --batch` (or `--batch-check`) answers for each object name: the object's
+        content (its header line with `check_only`), or None when it does not name one object."""
+        if not names:
+            return []
+        mode = "--batch-check" if check_only else "--batch"
+        result = subprocess.run(["git", "-C", str(self.root), "cat-file", mode], capture_output=True,
+                                input="".join(f"{name}\n" for name in names).encode())
+        if result.returncode != 0:
+            raise GitUnavailable(f"git cat-file {mode} failed: {result.stderr.decode(errors='replace').strip()}")
+        out = result.stdout
+        answers: list[bytes | None] = []
+        at = 0
+        for _ in names:
+            end = out.index(b"\n", at)
+            header, at = out[at:end], end + 1
+            fields = header.split(b" ")
+            if len(fields) != 3 or not fields[2].isdigit():  # "<name> missing", "<name> ambiguous"
+                answers.append(None)
+            elif check_only:
+                answers.append(header)
+            else:
+                answers.append(out[at:at + int(fields[2])])
+                at += int(fields[2]) + 1  # the content, then a newline
+        return answers
+
+    def commits(self, revisions: Iterable[str]) -> dict[str, str]:
+        """The full hash of each revision that names a commit of this clone; the others are left out (one git
+        process)."""
+        asked = [r for r in dict.fromkeys(revisions) if REVISION.fullmatch(r)]
+        found = dict(zip(asked, self._batch([f"{r}^{{commit}}" for r in asked], check_only=True)))
+        return {r: header.split(b" ")[0].decode() for r, header in found.items() if header}
+
+    def files(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+        """The text of each (commit, path relative to root), or None if it did not exist (one git process)."""
+        wanted = list(dict.fromkeys(wanted))
+        blobs = self._batch([f"{commit}:./{path}" for commit, path in wanted], check_only=False)
+        return {key: None if blob is None else _text(blob) for key, blob in zip(wanted, blobs)}
 
     def show(self, revision: str, path: str) -> str | None:
         """The file at `path` (relative to root) as of `revision`, or None if it did not exist."""
@@ -115,44 +152,71 @@ class Git:
         (a commit that only records a synced revision in the front matter does not count)."""
         out = self._run("log", "--format=%H %h %cs %s", f"{since}..HEAD", "--", path) or ""
         commits = [line.split(" ", 1) for line in out.splitlines() if line]
+        texts = self.files((revision, path) for full, _ in commits for revision in (full, f"{full}^"))
         return tuple(shown for full, shown in commits
-                     if _body(self.show(full, path)) != _body(self.show(f"{full}^", path)))
+                     if _body(texts[(full, path)]) != _body(texts[(f"{full}^", path)]))
 
     def head(self) -> str:
         return self._run("rev-parse", "--short=12", "HEAD") or ""
 
+    def current(self) -> str | None:
+        """HEAD's full hash (None before the first commit)."""
+        return self._run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
 
-def pages(root: Path) -> list[str]:
-    """Pages written in every language (paths under docs/<lang>/)."""
+
+def _text(output: bytes) -> str:
+    """git's output as the old text-mode calls read it: universal newlines, stripped."""
+    return output.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def pages(root: Path, every: Sequence[str] | None = None) -> list[str]:
+    """Pages written in every language (paths under docs/<lang>/; `every`: the languages' codes, when known)."""
     found = [{p.relative_to(root / "docs" / lang).as_posix() for p in (root / "docs" / lang).rglob("*.md")}
-             for lang in codes(root)]
+             for lang in every or codes(root)]
     return sorted(set.intersection(*found))
 
 
-def page_status(git: Git, root: Path, page: str, lang: str, other: str) -> Status:
-    """Compare one page with its counterpart in the language `other` since the revision it records."""
-    own_text = (root / "docs" / lang / page).read_text(encoding="utf-8")
-    revision = split_front_matter(own_text)[0].get(KEY)
-    if not revision:
-        return Status(page, lang, other, None, "unsynced")
-    revision = str(revision)
-    if git.commit(revision) is None:
-        return Status(page, lang, other, revision, "unknown-revision")
-    own_path, other_path = f"docs/{lang}/{page}", f"docs/{other}/{page}"
-    other_now = _body((root / other_path).read_text(encoding="utf-8"))
-    if _body(git.show(revision, other_path)) == other_now:
-        return Status(page, lang, other, revision, "current")
-    own_changed = _body(git.show(revision, own_path)) != _body(own_text)
-    return Status(page, lang, other, revision, "both-changed" if own_changed else "behind",
-                  git.log(revision, other_path))
+_known: dict[Path, tuple[tuple[object, ...], list[Status]]] = {}
 
 
-def statuses(root: Path, langs: tuple[str, ...] | None = None) -> list[Status]:
+def statuses(root: Path, langs: tuple[str, ...] | None = None, every: Sequence[str] | None = None) -> list[Status]:
     """The status of every page in `langs` (default: every language; raises GitUnavailable without git or
-    history)."""
-    git, names, every = Git(root), pages(root), codes(root)
-    counterpart = {lang: next(code for code in every if code != lang) for lang in every}  # the root's: the second
-    return [page_status(git, root, page, lang, counterpart[lang]) for lang in langs or every for page in names]
+    history). `every`: the codes of every language, when the caller has read them.
+
+    Every page of every language is compared at once, with a few git processes whatever the number of pages;
+    the answer is kept while HEAD and the pages' text stay the same (`serve` asks on every rebuild).
+    """
+    git, every = Git(root), every or codes(root)
+    names = pages(root, every)
+    texts = {(lang, page): (root / "docs" / lang / page).read_text(encoding="utf-8")
+             for lang in every for page in names}
+    key = (git.current(), tuple(sorted(texts.items())))
+    if root not in _known or _known[root][0] != key:
+        _known[root] = (key, _compare(git, texts, every))
+    return [status for lang in langs or every for status in _known[root][1] if status.lang == lang]
+
+
+def _compare(git: Git, texts: dict[tuple[str, str], str], every: Sequence[str]) -> list[Status]:
+    """The status of each (language, page) of `texts` against its counterpart (the root's: the second language)."""
+    counterpart = {lang: next(code for code in every if code != lang) for lang in every}
+    revisions = {where: str(split_front_matter(text)[0].get(KEY) or "") for where, text in texts.items()}
+    commits = git.commits([revision for revision in revisions.values() if revision])
+    then = git.files((commits[revision], f"docs/{lang}/{page}")
+                     for (_, page), revision in revisions.items() if revision in commits for lang in every)
+    found = []
+    for (lang, page), own_text in texts.items():
+        other, revision = counterpart[lang], revisions[(lang, page)]
+        if not revision:
+            found.append(Status(page, lang, other, None, "unsynced"))
+        elif revision not in commits:
+            found.append(Status(page, lang, other, revision, "unknown-revision"))
+        elif _body(then[(commits[revision], f"docs/{other}/{page}")]) == _body(texts[(other, page)]):
+            found.append(Status(page, lang, other, revision, "current"))
+        else:
+            own_changed = _body(then[(commits[revision], f"docs/{lang}/{page}")]) != _body(own_text)
+            found.append(Status(page, lang, other, revision, "both-changed" if own_changed else "behind",
+                                git.log(revision, f"docs/{other}/{page}")))
+    return found
 
 
 def sync(root: Path, names: list[str]) -> tuple[str, list[str], list[str]]:

@@ -8,19 +8,42 @@ Zensical calls `define_env` once per page, so it must stay cheap: the catalog is
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 from mkdocs.exceptions import PluginError
 
 from vlm_survey import chapters, exports, figures, tables
-from vlm_survey.catalog import Catalog
+from vlm_survey.catalog import CATALOG_FILE, Catalog, read_catalog
 from vlm_survey.entry_pages import page_url, relative_href
 from vlm_survey.i18n import check_language
 from vlm_survey.site_env import config_folder
-from vlm_survey.stage import CATALOG_FILE, read_catalog
 
+# What of the catalog each macro reads (staging builds a page again when that changed; vlm_survey/stage.py). The
+# macros of BY_ARGUMENT read the collection their first argument names.
+READS = {"model_table": {"models"}, "benchmark_table": {"benchmarks"}, "glossary_table": {"glossary"},
+         "evolution_timeline": {"models"}, "model_lineage": {"models"}}
+BY_ARGUMENT = ("entry_count", "data_downloads")
+EVERYTHING = {"models", "benchmarks", "glossary"}
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_CALL = re.compile(r"(\w+)\s*\(\s*(?:([\"'])(\w+)\2)?")
 POINTER = "build this site with `make serve` or `make build` (README.md): they stage the pages before MkDocs runs"
+
+
+def collections_read(page: str) -> set[str]:
+    """The collections of the catalog that the macros called in `page` (Markdown with template code) read:
+    every collection when a call is not one of the macros above, or its collection is not written out."""
+    found: set[str] = set()
+    for code in _TEMPLATE_CODE.findall(page):
+        for name, _, argument in _CALL.findall(code):
+            if name in READS:
+                found |= READS[name]
+            elif name in BY_ARGUMENT and argument in EVERYTHING:
+                found.add(argument)
+            else:
+                return set(EVERYTHING)
+    return found
 
 
 class MacroError(Exception):
@@ -95,14 +118,14 @@ def define_env(env: Any) -> None:
         return exports.downloads_block(collection, len(catalog.entries(collection)), lang, site_root)
 
     @on_page
-    def evolution_timeline() -> str:
-        """Every model by year and paradigm, as an inline SVG figure."""
-        return figures.timeline_figure(catalog.models, lang, _entry_href("models"))
+    def evolution_timeline(number: str = "") -> str:
+        """Every model by year and paradigm, as an inline SVG figure numbered `number` (staging gives it)."""
+        return figures.timeline_figure(catalog.models, lang, _entry_href("models"), number)
 
     @on_page
-    def model_lineage() -> str:
-        """Which model builds on which (`based_on`), as an inline SVG figure."""
-        return figures.lineage_figure(catalog.models, lang, _entry_href("models"))
+    def model_lineage(number: str = "") -> str:
+        """Which model builds on which (`based_on`), as an inline SVG figure numbered `number`."""
+        return figures.lineage_figure(catalog.models, lang, _entry_href("models"), number)
 
     @on_page
     def glossary_table() -> str:

@@ -285,11 +285,13 @@ def glossary_table(terms: Iterable[Entry], lang: str) -> Markup:
 
 
 def abbreviations(terms: Iterable[Entry], lang: str) -> str:
-    """Markdown `abbr` definitions (`*[VLM]: ...`) for every term that has an abbreviation."""
+    """Markdown `abbr` definitions (`*[VLM]: ...`) for every term that has an abbreviation, each a block of its
+    own: Python-Markdown takes one definition off a block per pass and tries every block processor on the
+    rest again, so n definitions in one block cost every page time in n² (they are appended to every page)."""
     check_language(lang)
     lines = []
     for term in terms:
         if "abbr" in term:
             full = f'{term["zh"]}（{term["en"]}）' if lang == "zh" else term["en"]
             lines.append(f'*[{term["abbr"]}]: ' + folded(full))
-    return "\n".join(lines)
+    return "\n\n".join(lines)

@@ -227,7 +227,11 @@ def _too_big(display: str, size: str, limit: int, what: str) -> NoReturn:
 
 def read_document(path: Path, display: str) -> Document:
     """Parse `path` into a Document; raise DataErrors naming `display` on any refusal."""
-    raw = read_bytes(path, display)
+    return parse_document(read_bytes(path, display), display)
+
+
+def parse_document(raw: bytes, display: str) -> Document:
+    """Parse the bytes `raw` of the file `display` into a Document; raise DataErrors naming it on any refusal."""
     if raw.startswith(b"\xef\xbb\xbf"):
         _fail(display, 1, 1, WHOLE_FILE, "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
     try:
