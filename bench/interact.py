@@ -2,7 +2,7 @@
 frame after the page changed (the results or rows a reader sees).
 
 - search: key-up in Material's search field to the result list changing (the index is loaded first);
-- sort: a click on a column heading of the model table (tablesort sorts synchronously);
+- sort: a click on a column heading of the model table (tables.js sorts synchronously);
 - filter: typing into the filter field above the model table, when the page has one.
 """
 
@@ -135,7 +135,8 @@ def filter_times(browser: object, url: str, rounds: int) -> Timings | None:
 def row_count(browser: object, url: str) -> int:
     context, page = _open(browser, url)
     try:
-        return page.evaluate("""() => document.querySelector('table[data-vlm-table="models"]').tBodies[0].rows.length""")
+        # every row: tables.js keeps the rows past those on screen in a second body
+        return page.evaluate("""() => document.querySelectorAll('table[data-vlm-table="models"] > tbody > tr').length""")
     finally:
         context.close()
 

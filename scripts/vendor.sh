@@ -8,11 +8,9 @@ trap 'rm -rf "$work"' EXIT
 cp package.json "$work/"
 (cd "$work" && npm install --no-audit --no-fund --ignore-scripts --engine-strict=false >/dev/null 2>&1)
 nm="$work/node_modules"
-vendor=overrides/assets/vendor
-rm -rf "$vendor" vendor/mermaid tests/vendor
-mkdir -p "$vendor/tablesort" vendor/mermaid tests/vendor
+rm -rf vendor/mermaid tests/vendor
+mkdir -p vendor/mermaid tests/vendor
 # Mermaid draws the diagrams before the build (make diagrams); the site never serves it.
 cp "$nm/mermaid/dist/mermaid.min.js" "$nm/mermaid/LICENSE" vendor/mermaid/
-cp "$nm/tablesort/dist/tablesort.min.js" "$nm/tablesort/dist/sorts/tablesort.number.min.js" "$nm/tablesort/LICENCE" "$vendor/tablesort/"
 cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" tests/vendor/
-echo "vendored: $(du -sh "$vendor" | cut -f1) into $vendor, Mermaid into vendor/mermaid, axe-core into tests/vendor"
+echo "vendored: Mermaid into vendor/mermaid (make diagrams), axe-core into tests/vendor"

@@ -1,10 +1,17 @@
-/* VLM Survey: the data tables rendered by macros/tables.py (table[data-vlm-table]).
-   - Sort by any column: tablesort (vendored); numbers, years and sizes by their data-sort keys, text in
-     the page language's order (pinyin for Chinese).
+/* VLM Survey: the data tables rendered by vlm_survey/tables.py (table[data-vlm-table]).
+   - Rows as data: each table's rows are read once into a list that the script sorts and filters. In a
+     table of more than twice PAGE_ROWS rows, a sort or a filter then shows the first PAGE_ROWS rows of
+     its result, with a button for all of them: it lays out no more rows than that, however long the
+     table (issue 12). Every row stays in the page: the rows past the window wait in a second body,
+     hidden on screen and printed (extra.css); the rows a filter leaves out are `hidden`. Print and
+     "download this view" (exports.js) get every row of the view.
+   - Sort by any column: a click, or Enter or Space on the focused heading (aria-sort says how); numbers,
+     years and sizes by their data-sort keys, text in the page language's order (pinyin for Chinese).
    - Filter (tables of four rows or more): free text plus the facets the table's rows carry (year from,
      architecture type, paradigm, open weights; category, kind), each offered when its values differ
      between rows. The state lives in the URL query, one namespace per table, e.g.
      ?models.year_from=2023&models.paradigm=llm-backbone, so a filtered view can be shared.
+   - A row the address names (#model-llava-1-5) past the window comes on screen.
    - Long notes fold to a few lines behind a button.
    Interface text and sort order come from languages.yml, through the page. No network requests, no globals. */
 (function () {
@@ -14,8 +21,10 @@
   var LANGUAGE = JSON.parse(document.getElementById("vlm-language").textContent);
   var T = LANGUAGE.labels;
   var MIN_FILTER_ROWS = 4;  /* shorter tables are read at a glance: sortable, no filter */
+  var PAGE_ROWS = 50;  /* rows on screen after a sort or filter in a long table: what one lays out (bench/) */
   var FOLD_LINES = 2;  /* keep in step with -webkit-line-clamp in extra.css */
   var collator = new Intl.Collator(LANGUAGE.collation, { numeric: true, sensitivity: "base" });
+  var views = [];
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
@@ -32,13 +41,123 @@
     return node;
   }
 
-  /* Columns without a sort method of their own sort as text, in the page language's order. */
-  function makeSortable(table) {
-    table.querySelectorAll("thead th").forEach(function (th) {
-      if (!th.hasAttribute("data-sort-method")) th.setAttribute("data-sort-method", "vlm-text");
+  /* A table's rows as a list, in the order of the last sort; `match` is the filter's verdict on each. */
+  function View(table) {
+    var self = this;
+    this.table = table;
+    this.body = table.tBodies[0];
+    this.rows = [].slice.call(this.body.rows).map(function (row, index) {
+      return { row: row, index: index, match: true, folded: false };
     });
-    new Tablesort(table);
+    this.order = this.rows;
+    this.page = this.rows.length > 2 * PAGE_ROWS ? PAGE_ROWS : Infinity;  /* rows on screen after a sort or filter */
+    this.ranks = {};
+    this.rest = table.appendChild(element("tbody", { "class": "vlm-rest" }));
+    this.count = element("span", { "class": "vlm-window__count" });
+    var all = element("button", { type: "button", "class": "vlm-window__all" }, T.more);
+    all.addEventListener("click", function () {
+      var next = self.limit;
+      self.render(Infinity);
+      var link = self.body.rows[next].querySelector("a[href]");  /* the keyboard goes on where the rows do */
+      if (link) link.focus();
+    });
+    this.footer = element("div", { "class": "vlm-window" });
+    this.footer.appendChild(this.count);
+    this.footer.appendChild(all);
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    anchor.parentNode.insertBefore(this.footer, anchor.nextSibling);
+
+    var current = null;
+    [].forEach.call(table.tHead.rows[table.tHead.rows.length - 1].cells, function (th) {
+      var method = th.getAttribute("data-sort-method");
+      if (method === "none") return;
+      function sort() {
+        if (current && current !== th) current.removeAttribute("aria-sort");
+        current = th;
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        self.sort(th.cellIndex, method, ascending);
+      }
+      th.setAttribute("role", "columnheader");
+      th.tabIndex = 0;
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        sort();
+      });
+    });
   }
+
+  /* Each row's rank in a column, worked out on the first sort by it (rows with equal keys share one): the
+     cell's data-sort, else its text; as numbers (none counts as 0) or in the page language's order. */
+  View.prototype.rank = function (column, method) {
+    if (this.ranks[column]) return this.ranks[column];
+    var keys = this.rows.map(function (item) {
+      var cell = item.row.cells[column];
+      var key = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+      return method === "number" ? parseFloat(key) || 0 : key;
+    });
+    var compare = method === "number" ? function (a, b) { return a - b; } : collator.compare;
+    var byKey = keys.map(function (_, index) { return index; }).sort(function (a, b) { return compare(keys[a], keys[b]); });
+    var ranks = [];
+    byKey.forEach(function (index, position) {
+      var before = byKey[position - 1];
+      ranks[index] = position && compare(keys[before], keys[index]) === 0 ? ranks[before] : position;
+    });
+    return (this.ranks[column] = ranks);
+  };
+
+  /* Rows with equal keys keep the page's order, either way. */
+  View.prototype.sort = function (column, method, ascending) {
+    var ranks = this.rank(column, method);
+    var direction = ascending ? 1 : -1;
+    this.order = this.rows.slice().sort(function (a, b) {
+      return direction * (ranks[a.index] - ranks[b.index]) || a.index - b.index;
+    });
+    this.render(this.page);
+  };
+
+  /* Puts the first `limit` matching rows, in order, in the table's body; every other row waits in the second
+     body, in order too. Only the rows that change place move: a filter moves the rows that come on screen
+     or leave it, a sort every row; only the rows on screen are laid out. */
+  View.prototype.render = function (limit) {
+    var body = this.body;
+    var rest = this.rest;
+    var shown = 0;
+    var arrived = [];
+    this.limit = limit;
+    this.order.forEach(function (item) {
+      if (item.row.hidden !== !item.match) item.row.hidden = !item.match;
+      item.onScreen = item.match && shown++ < limit;
+      if (!item.onScreen) return;
+      body.appendChild(item.row);
+      if (!item.folded) arrived.push(item);
+    });
+    for (var next = null, i = this.order.length - 1; i >= 0; i--) {
+      var row = this.order[i].row;
+      if (this.order[i].onScreen) continue;
+      if (row.parentNode !== rest || row.nextSibling !== next) rest.insertBefore(row, next);
+      next = row;
+    }
+    foldNotes(arrived);
+    this.shown = shown;
+    this.footer.hidden = shown <= limit;
+    this.count.textContent = format(T.count, { shown: Math.min(shown, limit), total: shown });
+  };
+
+  /* Brings `row` on screen when it matches and waits past the window: the window grows to its page. */
+  View.prototype.reveal = function (row) {
+    var position = 0;
+    var found = this.order.some(function (item) {
+      if (item.row === row) return item.match;
+      if (item.match) position++;
+      return false;
+    });
+    if (!found || position < this.limit) return;
+    this.render((Math.floor(position / this.page) + 1) * this.page);
+    row.scrollIntoView();
+  };
 
   /* The query namespace of each table: its kind, or kind.section where a page has several of a kind. */
   function namespaces(tables) {
@@ -66,13 +185,13 @@
     return id;
   }
 
-  /* One filter: builds its controls above the table and keeps rows, status and URL in step. */
-  function Filter(table, namespace) {
+  /* One filter: builds its controls above the table and keeps the view, status and URL in step. */
+  function Filter(view, namespace) {
     var self = this;
-    this.table = table;
+    var table = view.table;
+    this.view = view;
     this.namespace = namespace;
-    this.rows = [].slice.call(table.tBodies[0].rows);
-    this.haystacks = this.rows.map(function (row) { return normalize(row.textContent); });
+    this.haystacks = view.rows.map(function (item) { return normalize(item.row.textContent); });
     this.controls = {};
     var idPrefix = "vlm-filter-" + namespace.replace(/[^\w-]/g, "-") + "-";
     var caption = table.caption ? table.caption.textContent : namespace;
@@ -98,8 +217,8 @@
     }
 
     field("q", T.search, element("input", { type: "search", placeholder: T.placeholder, autocomplete: "off" }));
-    if (this.rows.length && this.rows[0].hasAttribute("data-year")) {
-      var years = this.rows.map(function (row) { return Number(row.getAttribute("data-year")); });
+    if (view.rows[0].row.hasAttribute("data-year")) {
+      var years = view.rows.map(function (item) { return Number(item.row.getAttribute("data-year")); });
       var first = Math.min.apply(null, years);
       var last = Math.max.apply(null, years);
       if (last > first) {
@@ -160,20 +279,19 @@
     var controls = this.controls;
     Object.keys(controls).forEach(function (name) { values[name] = controls[name].value.trim(); });
     var terms = normalize(values.q || "").split(/\s+/).filter(Boolean);
-    var shown = 0;
-    this.rows.forEach(function (row, index) {
+    var view = this.view;
+    view.rows.forEach(function (item, index) {
       var haystack = this.haystacks[index];
-      var match = terms.every(function (term) { return haystack.indexOf(term) !== -1; })
+      var row = item.row;
+      item.match = terms.every(function (term) { return haystack.indexOf(term) !== -1; })
         && (!values.year_from || Number(row.getAttribute("data-year")) >= Number(values.year_from))
         && Object.keys(values).every(function (name) {
           return name === "q" || name === "year_from" || !values[name]
             || row.getAttribute("data-" + name.replace(/_/g, "-")) === values[name];
         });
-      row.hidden = !match;
-      if (match) shown++;
     }, this);
-    var total = this.rows.length;
-    this.status.textContent = format(shown ? T.count : T.empty, { shown: shown, total: total });
+    view.render(view.page);
+    this.status.textContent = format(view.shown ? T.count : T.empty, { shown: view.shown, total: view.rows.length });
     var active = Object.keys(values).some(function (name) { return values[name] !== ""; });
     this.bar.classList.toggle("vlm-filter--active", active);
     this.reset.hidden = !active;
@@ -189,14 +307,18 @@
     if (url.href !== location.href) history.replaceState(history.state, "", url.href);
   };
 
-  /* Notes longer than a few lines fold; a button shows the rest (print shows everything). */
-  function foldNotes(table) {
+  /* Notes longer than a few lines fold; a button shows the rest (print shows everything). Each row's
+     notes are measured when the row first comes on screen: a row off screen has no height. */
+  function foldNotes(items) {
     var boxes = [];
-    table.querySelectorAll('td[data-col="notes"]').forEach(function (cell) {
-      var box = element("div", { "class": "vlm-fold" });
-      while (cell.firstChild) box.appendChild(cell.firstChild);
-      cell.appendChild(box);
-      boxes.push(box);
+    items.forEach(function (item) {
+      item.folded = true;
+      item.row.querySelectorAll('td[data-col="notes"]').forEach(function (cell) {
+        var box = element("div", { "class": "vlm-fold" });
+        while (cell.firstChild) box.appendChild(cell.firstChild);
+        cell.appendChild(box);
+        boxes.push(box);
+      });
     });
     var tall = boxes.filter(function (box) {
       var line = parseFloat(getComputedStyle(box).lineHeight);
@@ -223,20 +345,31 @@
     namespaces(tables).forEach(function (namespace, index) {
       var table = tables[index];
       table.setAttribute("data-vlm-ready", "");
-      if (typeof Tablesort !== "undefined") makeSortable(table);
-      if (table.tBodies[0].rows.length >= MIN_FILTER_ROWS) {
-        var filter = new Filter(table, namespace);
+      var view = new View(table);
+      views.push(view);
+      if (view.rows.length >= MIN_FILTER_ROWS) {
+        var filter = new Filter(view, namespace);
         if (filter.read(params) && !firstNamed) firstNamed = filter.bar;
+      } else {
+        view.render(view.page);
       }
-      foldNotes(table);
     });
+    revealTarget();
     /* A shared filtered view opens at its table unless the address names a place of its own. */
     if (firstNamed && !location.hash) firstNamed.scrollIntoView();
   }
 
-  /* Tablesort's comparators run the other way round (positive when a comes first); it then reverses. */
-  if (typeof Tablesort !== "undefined") {
-    Tablesort.extend("vlm-text", function () { return false; }, function (a, b) { return collator.compare(b, a); });
+  /* The row the address names (#model-llava-1-5), if any: looked up by id only. The fragment is the
+     reader's (or a link's): it may not decode, and is then tried as written. */
+  function revealTarget() {
+    var id = location.hash.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch (error) { /* not percent-encoded UTF-8 */ }
+    var row = id && document.getElementById(id);
+    if (row && row.tagName === "TR") views.forEach(function (view) { view.reveal(row); });
   }
+
+  window.addEventListener("hashchange", revealTarget);
   document$.subscribe(setup);
 })();
