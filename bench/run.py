@@ -33,6 +33,7 @@ READY_ON_SLOW_4G = 3.0  # seconds from navigation until Material's scripts and s
 TEN_TIMES = 4  # the 10× data's build, against the 1× build's time
 HUNDRED_TIMES = (600, 2048)  # the 100× data's build: seconds, peak MB
 EDIT_LOOP = 1.5  # seconds from a data file saved to the page served again
+TABLE_MS = 100  # a sort or a filter of the model table at 100× data (2,900 rows), event to next frame
 
 
 @dataclass(frozen=True)
@@ -279,13 +280,13 @@ def section_browser(report: Report, sites: dict[str, Path], rounds: int) -> None
                               interact.summary(search, script=False), "< 200 ms", median(search.total) < 200)
             if index == len(sites) - 1:
                 report.budget(f"sort the model table ({label}, {rows_count} rows)", interact.summary(sort),
-                              "< 200 ms", median(sort.total) < 200)
-                report.budget(f"filter the model table ({label}, {rows_count} rows)", shown_filter, "< 200 ms",
-                              median(filtering.total) < 200 if filtering else None)
+                              f"≤ {TABLE_MS} ms", median(sort.total) <= TABLE_MS)
+                report.budget(f"filter the model table ({label}, {rows_count} rows)", shown_filter, f"≤ {TABLE_MS} ms",
+                              median(filtering.total) <= TABLE_MS if filtering else None)
     report.section("## Browser\n\nChromium headless, 1280×900. Each time runs inside the page from the event "
                    "(key-up in Material's search field, a click on a heading, input in the filter field) to the "
                    "frame after the page changed; median (max) of the samples. *script*: the part the event's "
-                   "own script ran (tablesort's sort, the filter's pass); the rest is style, layout and paint.\n\n"
+                   "own script ran (the sort, the filter's pass); the rest is style, layout and paint.\n\n"
                    + md_table(["site", "measure", "median (max)", "samples"], rows))
 
 

@@ -49,6 +49,7 @@ SHARED = ("data", "vlm_survey", "overrides", "snippets", "mkdocs.yml", "language
 READ_BY_THE_ENGINE = ("vlm_survey", "overrides", "mkdocs.yml")
 SEARCH_INDEX = search_index.INDEX.as_posix()
 POLLING = 0.2  # seconds between two looks at the watched files (MkDocs' server looks every 0.5 s)
+SETTLE = 0.1  # seconds between seeing a change and reading the files
 Stats = dict[str, tuple[int, int, int]]  # file under a folder: (inode, size, mtime_ns)
 
 
@@ -233,6 +234,9 @@ class Rebuilder:
 
     def __call__(self) -> None:
         current = self._mtimes()
+        if current != self.snapshot:  # a file seen while it is being saved (truncated, not yet written): let it finish
+            time.sleep(SETTLE)
+            current = self._mtimes()
         changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
         self.snapshot = current
         if changed or self.error:
