@@ -100,17 +100,17 @@ def every(docs: Path) -> list[Diagram]:
     return [diagram for page, markdown in pages(docs) for diagram in find(markdown, page)]
 
 
-def leftovers(docs: Path) -> list[Path]:
-    """Files in the language's diagrams folder that no fence draws."""
-    names = {diagram.name for diagram in every(docs)}
+def leftovers(docs: Path, drawn: list[Diagram]) -> list[Path]:
+    """Files in the language's diagrams folder that none of its diagrams (`drawn`, from `every`) draws."""
+    names = {diagram.name for diagram in drawn}
     return [svg for svg in sorted((docs / FOLDER).glob("*")) if f"{FOLDER}/{svg.name}" not in names]
 
 
 def check(root: Path, docs: Path) -> list[DataError]:
     """Problems of the language's diagrams: a fence without caption or text alternative, an SVG missing,
     drawn from another version of its fence, or left over from a fence that is gone."""
-    errors = []
-    for diagram in every(docs):
+    errors, drawn = [], every(docs)
+    for diagram in drawn:
         shown = display_path(root, docs / diagram.page)
         if diagram.indent:
             errors.append(DataError(shown, diagram.line, 1, "mermaid",
@@ -124,7 +124,7 @@ def check(root: Path, docs: Path) -> list[DataError]:
             errors.append(DataError(shown, diagram.line, 1, "mermaid", f"{problem}: run `{COMMAND}`"))
     errors += [DataError(display_path(root, svg), 1, 1, WHOLE_FILE,
                          f"no diagram of the pages draws this file: run `{COMMAND}` to remove it")
-               for svg in leftovers(docs)]
+               for svg in leftovers(docs, drawn)]
     return errors
 
 

@@ -54,11 +54,11 @@ def draw(project: Path) -> int:
     """Draw what is stale, remove what is left over; print each file."""
     from playwright.sync_api import sync_playwright
 
-    folders = [language.docs(project) for language in registry(project)]
-    for path in [svg for docs in folders for svg in diagrams.leftovers(docs)]:
+    every = {docs: diagrams.every(docs) for docs in (language.docs(project) for language in registry(project))}
+    for path in [svg for docs, drawn in every.items() for svg in diagrams.leftovers(docs, drawn)]:
         path.unlink()
         print(f"removed {path.relative_to(project)}")
-    todo = [(docs, d) for docs in folders for d in diagrams.every(docs) if diagrams.state(docs, d) != "drawn"]
+    todo = [(docs, d) for docs, drawn in every.items() for d in drawn if diagrams.state(docs, d) != "drawn"]
     if not todo:
         print("diagrams: every SVG is up to date")
         return 0

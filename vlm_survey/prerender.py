@@ -31,10 +31,11 @@ def figure_numbers(lang: str, chapter: int | None) -> Iterator[str]:
 
 def chapter(markdown: str, *, docs: Path, name: str, lang: str, nav: Sequence[str]) -> str:
     """The chapter `name` (a path under `docs`) with its diagrams and formulas rendered, figures numbered."""
-    numbers = [number for number, _ in zip(figure_numbers(lang, chapter_number(name, nav)),
-                                           FIGURES.finditer(markdown))]
-    fences = iter(number for number, match in zip(numbers, FIGURES.finditer(markdown)) if match["body"] is not None)
-    data = iter(number for number, match in zip(numbers, FIGURES.finditer(markdown)) if match["body"] is None)
-    markdown = DATA_FIGURES.sub(lambda m: f'{{{{ {m.group(1)}(number="{next(data)}") }}}}', markdown)
+    fences: list[str] = []  # the numbers of the diagrams, in page order
+    data: list[str] = []  # and of the figures drawn from data
+    for number, match in zip(figure_numbers(lang, chapter_number(name, nav)), FIGURES.finditer(markdown)):
+        (fences if match["body"] is not None else data).append(number)
+    numbers = iter(data)
+    markdown = DATA_FIGURES.sub(lambda m: f'{{{{ {m.group(1)}(number="{next(numbers)}") }}}}', markdown)
     markdown = formulas.render(markdown, (docs / name).relative_to(docs.parent.parent).as_posix())
-    return diagrams.embed(markdown, docs=docs, page=name, lang=lang, numbers=fences)
+    return diagrams.embed(markdown, docs=docs, page=name, lang=lang, numbers=iter(fences))
