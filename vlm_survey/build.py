@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
-from vlm_survey import exports, freshness, search_index
+from vlm_survey import exports, freshness, minify, search_index
 from vlm_survey.catalog import Catalog, load_catalog
 from vlm_survey.engine_config import flat_config, language_url, shared
 from vlm_survey.languages import Language, registry
@@ -107,6 +107,7 @@ def run_engine(engine: str, project: Path, config: Path, target: Path, *, strict
         _zensical(project, config, target, strict=strict)
     else:
         raise BuildError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
+    minify.minify(project, target)
 
 
 def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> None:
