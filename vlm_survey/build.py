@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
-from vlm_survey import exports, freshness, minify, search_index
+from vlm_survey import assets, exports, freshness, search_index
 from vlm_survey.catalog import Catalog, load_catalog
 from vlm_survey.engine_config import flat_config, language_url, shared
 from vlm_survey.languages import Language, registry
@@ -40,7 +40,12 @@ class BuildError(Exception):
 
 
 def check_sources(project: Path, languages: Sequence[Language]) -> Catalog:
-    """Every language's pages and snippets, and the data: DataErrors lists every problem of them all."""
+    """The bundles' sources (BuildError), then every language's pages and snippets and the data: DataErrors
+    lists every problem of them all."""
+    try:
+        assets.check(project)
+    except assets.AssetError as exc:
+        raise BuildError(str(exc)) from None
     pages: list[DataError] = []
     for language in languages:
         try:
@@ -107,7 +112,7 @@ def run_engine(engine: str, project: Path, config: Path, target: Path, *, strict
         _zensical(project, config, target, strict=strict)
     else:
         raise BuildError(f"unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}")
-    minify.minify(project, target)
+    assets.bundle(project, target)
 
 
 def _mkdocs(config_file: Path, target: Path, *, strict: bool, dirty: bool) -> None:
