@@ -8,13 +8,14 @@ PORT ?= 8000
 # Material prints a banner about MkDocs 2 on every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve build check-data diagrams test test-fast browser-deps vendor clean
+.PHONY: help setup serve build pdf check-data diagrams test test-fast browser-deps vendor clean
 
 help:
 	@echo "make serve       build both languages and serve them on http://127.0.0.1:$(PORT)/ with live reload"
 	@echo "make test        set up, then run every test (data, macros, strict builds, links, browser)"
 	@echo "make build       strict build of every language (languages.yml): Chinese into site/, English into site/en/"
 	@echo "make build ENGINE=zensical   the same site, built by Zensical instead of MkDocs"
+	@echo "make pdf         after make build: each language's PDF edition into site/downloads/vlm-survey-<code>.pdf"
 	@echo "make diagrams    draw the chapters' Mermaid diagrams into docs/<lang>/diagrams/*.svg (after editing one)"
 	@echo "make check-data  validate data/*.yaml and print file:line:col: field: message for each problem"
 	@echo "make new-model ARXIV=2304.08485      start data/models/<id>.yaml from an arXiv paper (ID=<id> names it)"
@@ -45,6 +46,10 @@ serve: setup
 
 build: setup
 	$(PY) -m vlm_survey build --engine $(ENGINE)
+
+# The PDF editions of the built site (vlm_survey/pdf.py), printed by Chromium: run `make build` first.
+pdf: setup browser-deps
+	$(PY) -m vlm_survey pdf
 
 check-data: setup
 	$(PY) -m vlm_survey check-data

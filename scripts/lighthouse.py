@@ -14,7 +14,6 @@ Pages serves it.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import http.server
 import json
@@ -23,14 +22,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import ContextManager, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from vlm_survey.languages import registry
+from vlm_survey.loopback import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
@@ -80,16 +78,9 @@ class _Body:
         pass
 
 
-@contextmanager
-def serving_gzip(site: Path) -> Iterator[str]:
+def serving_gzip(site: Path) -> ContextManager[str]:
     """`site` over HTTP with gzip on a free loopback port, in a thread; yields the base URL."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return serving(site, GzipHandler)
 
 
 def lighthouse() -> Path:

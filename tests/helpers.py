@@ -7,16 +7,13 @@ launches Chromium does it through this module; conftest.py turns the common case
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 from bs4 import BeautifulSoup
 
 from vlm_survey.languages import registry
+from vlm_survey.loopback import serving  # noqa: F401 - the tests import it from here
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = registry(ROOT)
@@ -150,32 +148,11 @@ def site_digest(site: Path) -> dict[str, str]:
 
 # --- local servers ----------------------------------------------------------------------------------------
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(directory: Path | None = None,
-            handler: type[http.server.BaseHTTPRequestHandler] | None = None) -> Iterator[str]:
-    """`directory` over HTTP (or `handler`'s answers) on a free loopback port, in a thread; yields the base URL."""
-    if handler is None:
-        assert directory is not None, "serve a folder or a handler"
-        handler = functools.partial(_QuietHandler, directory=str(directory))  # type: ignore[assignment]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 # Requests of the kit go through an opener of their own: a test may replace urllib.request.urlopen (to refuse

@@ -18,7 +18,7 @@ from vlm_survey.languages import registry
 from vlm_survey.yaml_source import DataErrors
 
 DOCS = {lang: ROOT / "docs" / lang for lang in LANGS}
-FIGURE_PAGES = ("index", "concepts", "vit", "architecture", "training", "applications", "challenges")
+FIGURE_PAGES = ("concepts", "vit", "architecture", "training", "applications", "challenges")
 
 
 def fences(lang: str) -> dict[str, list[diagrams.Diagram]]:
@@ -43,7 +43,7 @@ def test_both_languages_draw_the_same_diagrams() -> None:
 
 
 def test_an_edited_diagram_fails_the_build_naming_line_and_command(tmp_path: Path) -> None:
-    repo = copy_repo(tmp_path / "repo", parts=("docs", "data", "snippets", "languages.yml", "mkdocs.yml"))
+    repo = copy_repo(tmp_path / "repo", parts=("docs", "data", "snippets", "overrides", "languages.yml", "mkdocs.yml"))
     page = repo / "docs" / "en" / "vit.md"
     text = page.read_text(encoding="utf-8")
     line = text[: text.index("```mermaid")].count("\n") + 1

@@ -1,4 +1,5 @@
-"""In a real Chromium: the language selector keeps the page, the section being read and a shared filter.
+"""In a real Chromium: the language selector keeps the page, the section being read and a shared filter, and
+marks the page's own language (aria-current and a visible tick), in both engines' builds.
 
 The section is read when the selector is clicked: the address's fragment while its target is on
 screen, otherwise the section the table of contents marks while the reader scrolls.
@@ -7,6 +8,8 @@ screen, otherwise the section the table of contents marks while the reader scrol
 from __future__ import annotations
 
 import pytest
+
+from helpers import LANGS, html_pages, soup
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +71,24 @@ def test_a_row_link_and_a_shared_filter_cross_over(page: object, server: str) ->
     assert "vlm-target" in page.locator("tr#model-llava-1-5").get_attribute("class")
     assert page.locator('.vlm-filter select[name="paradigm"]').input_value() == "llm-backbone"
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_menu_marks_the_language_of_every_page(request: pytest.FixtureRequest, engine: str) -> None:
+    site = request.getfixturevalue("site" if engine == "mkdocs" else "zensical_site")
+    for lang in LANGS:
+        for path in html_pages(site, lang):
+            links = soup(path).select("a[data-vlm-alternate]")
+            current = [link["hreflang"] for link in links if link.get("aria-current") == "true"]
+            assert len(links) == len(LANGS) and current == [lang], f"{path.relative_to(site)}: {current}"
+
+
+def test_the_current_language_is_marked_visibly(page: object, server: str) -> None:
+    for lang in LANGS:
+        page.goto(server + ("/" + LANGS[lang] if LANGS[lang] else "") + "/vit/")
+        page.hover(".md-header__option .md-select")
+        marks = {link.get_attribute("hreflang"): link.evaluate("a => [getComputedStyle(a, '::before').content, "
+                                                               "getComputedStyle(a).fontWeight]")
+                 for link in page.locator("a.md-select__link").all()}
+        assert "✓" in marks[lang][0] and marks[lang][1] == "700", marks
+        assert all(mark == ['""', "400"] for other, mark in marks.items() if other != lang), marks

@@ -1,10 +1,10 @@
 """What Lighthouse's SEO audits read, on every page that MkDocs and Zensical build, in every language, from
 the built HTML (each page parsed once) and sitemaps: the document's language, title, description and one
 absolute canonical address; no robots noindex; links a crawler can follow, with descriptive text; images
-with alt text; and the language alternates (hreflang), which are absolute and live in each language's
-sitemap.xml, not in the page's head: Material's script fetches a sitemap.xml beside every
-<link rel="alternate"> of a page, so one in the head would make each page load request another host
-(overrides/main.html, overrides/sitemap.xml). scripts/lighthouse.py runs the audits themselves (make bench).
+with alt text; and the language alternates (hreflang), absolute, the same in the page's head and in each
+language's sitemap.xml (overrides/main.html, overrides/sitemap.xml). Material's script fetches a sitemap.xml
+beside every <link rel="alternate"> of a page; an inline script takes `rel` off them before it looks, so a
+local copy requests nothing from the published site (tests/test_page_chrome.py drives that in Chromium). scripts/lighthouse.py runs the audits themselves (make bench).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Head:
     descriptions: list[str]
     viewport: list[str]
     canonicals: list[str]
-    alternates: list[str]  # <link rel="alternate"> of the head
+    alternates: list[tuple[str, str]]  # (hreflang, href) of each <link rel="alternate"> of the head
     robots: list[str]
     problems: list[str]  # links and images a crawler cannot use
 
@@ -69,7 +69,7 @@ def read(site: Path, lang: str, path: Path) -> Head:
                 [m.get("content", "") for m in head.select('meta[name="description"]')],
                 [m.get("content", "") for m in head.select('meta[name="viewport"]')],
                 [link.get("href", "") for link in head.select('link[rel="canonical"]')],
-                [str(link) for link in head.select('link[rel="alternate"]')],
+                [(link.get("hreflang", ""), link.get("href", "")) for link in head.select('link[rel="alternate"]')],
                 [m.get("content", "") for m in document.select('meta[name="robots"]')], problems)
 
 
@@ -109,10 +109,17 @@ def test_every_page_names_its_own_absolute_canonical_address(built: Built) -> No
     assert not wrong, "\n".join(wrong[:20])
 
 
-def test_no_language_alternate_in_the_head(built: Built) -> None:
+def test_the_heads_alternates_are_the_sitemaps(built: Built) -> None:
+    """Each page's head links the same addresses per language as its entry in the sitemap (none on 404 pages)."""
     site, pages = built
-    found = [f"{path.relative_to(site)}: {head.alternates}" for path, (_, head) in pages.items() if head.alternates]
-    assert not found, "\n".join(found[:20])
+    listed = {}
+    for lang in LANGS:
+        for entry in ET.parse(site / LANGS[lang] / "sitemap.xml").getroot().findall("s:url", SITEMAP):
+            listed[entry.findtext("s:loc", namespaces=SITEMAP)] = {
+                (link.get("hreflang"), link.get("href")) for link in entry.findall("xhtml:link", SITEMAP)}
+    wrong = [f"{path.relative_to(site)}: {head.alternates}" for path, (_, head) in pages.items()
+             if set(head.alternates) != (set() if path.name == "404.html" else listed[head.url])]
+    assert not wrong, "\n".join(wrong[:20])
 
 
 def test_links_and_images_are_crawlable(built: Built) -> None:

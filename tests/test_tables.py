@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -159,3 +160,37 @@ def test_names_link_to_the_entry_page_and_still_to_the_paper() -> None:
         paper = entry["paper"] if prefix == "model" else entry["papers"][0]
         assert links == [f"pages/{entry['id']}/", paper, f"#{prefix}-{entry['id']}"]
         assert table.select_one("tbody tr")["data-entry"] == entry["id"]
+
+
+def test_list_facets_mark_every_value_a_row_holds() -> None:
+    rows = [benchmark(id="a", metric_types=["yes-no", "llm-judge"], annotation_types=["human", "synthetic"]),
+            benchmark(id="b", metric_types=["multiple-choice"], annotation_types=[])]
+    table = parse(tables.benchmark_table(rows, "en"))
+    facets = json.loads(table.table["data-vlm-facets"])
+    assert facets["metric_types"]["list"] is True and facets["category"]["list"] is False
+    assert list(facets["metric_types"]["values"]) == ["multiple-choice", "yes-no", "llm-judge"]  # i18n order
+    assert facets["annotation_types"]["label"] == t("en", "col.annotation_types")
+    first, second = table.select("tbody tr")
+    assert first["data-metric-types"] == "yes-no llm-judge" and first["data-annotation-types"] == "human synthetic"
+    assert second["data-annotation-types"] == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_caption_carries_its_count_as_a_template(lang: str) -> None:
+    caption = parse(tables.benchmark_table([benchmark(id="a"), benchmark(id="b")], lang)).caption
+    assert caption.get_text() == t(lang, "caption.benchmarks", count=2)
+    assert caption["data-vlm-counted"] == t(lang, "caption.benchmarks", count="{count}")
+
+
+def test_a_disclosure_for_the_notes_under_the_name_only_where_there_are_some() -> None:
+    """The disclosure is empty: tables.js fills it from the notes cell, so the page carries the notes once."""
+    hostile = benchmark(id="a", note={"zh": "注", "en": "<img src=x onerror=alert(1)> {{ 7*7 }}"})
+    html = tables.benchmark_table([hostile, benchmark(id="b")], "en")
+    noted, plain = parse(html).select("tbody tr")
+    disclosure = noted.select_one('td[data-col="name"] details.vlm-row-notes')
+    assert disclosure.summary.get_text() == t("en", "col.notes")
+    assert [child.name for child in disclosure.find_all(recursive=False)] == ["summary"]
+    assert len(parse(html).select(".vlm-note")) == 1
+    assert not parse(html).find("img") and "{{" not in html
+    assert plain.select_one("details") is None
+    assert parse(tables.benchmark_table([hostile], "en", columns=["name", "year"])).select_one("details") is None

@@ -4,6 +4,7 @@
     python -m vlm_survey build [-d DIR] [--engine E]    strict build of every language into DIR (default site/)
     python -m vlm_survey serve [--port N]               build, serve on 127.0.0.1 with live reload
     python -m vlm_survey diagrams                       draw the chapters' Mermaid diagrams into their SVG files
+    python -m vlm_survey pdf [-d DIR]                   print each language's PDF edition into DIR/downloads/ (after build)
 
 It works on the project in the current folder (the Makefile runs it from the repository's root).
 """
@@ -91,11 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("-d", "--site-dir", type=Path, default=project / "site")
     serve_cmd.add_argument("--port", type=int, default=8000)
     commands.add_parser("diagrams", help="draw the diagrams whose SVG is missing or stale (needs Chromium)")
+    pdf_cmd = commands.add_parser("pdf", help="print each language's PDF edition of the built site (needs Chromium)")
+    pdf_cmd.add_argument("-d", "--site-dir", type=Path, default=project / "site")
     args = parser.parse_args(argv)
     if args.command == "diagrams":
         from vlm_survey.draw_diagrams import draw
 
         return draw(project)
+    if args.command == "pdf":
+        from vlm_survey.pdf import pdf
+
+        return pdf(project, args.site_dir.resolve())
     if args.command == "check-data":
         return check_data(project, args.github)
     if args.command == "build":

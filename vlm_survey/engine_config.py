@@ -136,7 +136,8 @@ def engine_config(project: Path, language: Language, languages: Sequence[Languag
         "plugins": plugins,
         "extra": {
             "alternate": alternate(language, languages),
-            "vlm": {"text": language.text, "collation": language.collation, "labels": language.labels["table"]},
+            "vlm": {"text": language.text, "collation": language.collation, "labels": language.labels["table"],
+                    "site_name": language.site_name, "copy": language.labels.get("copy")},
         },
     }
 

@@ -12,11 +12,13 @@ carry fixed ASCII ids, the same in both languages.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import posixpath
 import re
 from functools import partial
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, Sequence
 
 import yaml
 from mkdocs.utils.meta import get_data
@@ -35,12 +37,21 @@ Entry = dict[str, Any]
 
 CHAPTERS = {"models": "architecture.md", "benchmarks": "benchmarks.md"}
 ROW_PREFIX = {"models": "model", "benchmarks": "benchmark"}
-SECTIONS = ("details", "corrections", "links", "bibtex", "related")
+SECTIONS = ("details", "corrections", "links", "places", "bibtex", "related")
 MAX_PEERS = 12
 MODEL_FIELDS = ("year", "organization", "architecture_type", "paradigm", "vision_encoder", "llm_backbone",
                 "connector", "parameters", "training_data", "open_weights")
 BENCHMARK_FIELDS = ("year", "kind", "category", "domain", "metric", "annotation", "size_k")
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")  # what opens a Jinja expression, statement or comment
+DOCS = Path(__file__).resolve().parent.parent / "docs"  # the checkout's pages, one folder per language
+# Sections of these pages name no entry in running text: the home page's tour, the bibliography, the guide
+# for contributors, the explorer of the data.
+NOT_MENTIONING = {"index.md", "references.md", "contributing.md", "explorer.md"}
+TABLE_SECTION = {"models": lambda entry: "model-table", "benchmarks": lambda entry: f'{entry["category"]}-benchmarks'}
+EXPLORER = {"benchmarks": ("explorer.md", "all-benchmarks")}
+_HEADING = re.compile(r"^(#{1,3}) +(.*?)(?: +\{ *#([\w-]+)[^}]*\})? *$", re.MULTILINE)
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[`*_]")
 
 
 def src_uri(collection: str, entry_id: str) -> str:
@@ -121,6 +132,7 @@ class Related:
         self.by_id = {e["id"]: e for e in entries}
         self.successors: dict[str, list[Entry]] = {}
         self.years: dict[Any, dict[int, list[Entry]]] = {}  # group -> year -> entries by name (stable)
+        self._named: tuple[Any, dict[str, list[Section]]] = (None, {})  # sections -> entry name -> naming them
         for e in entries:
             for parent in dict.fromkeys(e.get("based_on", [])) if collection == "models" else ():
                 self.successors.setdefault(parent, []).append(e)
@@ -128,6 +140,12 @@ class Related:
         for years in self.years.values():
             for year, same in years.items():
                 years[year] = sorted(same, key=_name_key)
+
+    def named_in(self, entry: Entry, sections: tuple[Section, ...]) -> list[Section]:
+        """The `sections` whose text names the entry; worked out for every entry at once, once per `sections`."""
+        if self._named[0] is not sections:
+            self._named = (sections, mentions(sections, [e["name"] for e in self.by_id.values()]))
+        return self._named[1].get(entry["name"], [])
 
     def _group(self, entry: Entry) -> Any:
         return entry["connector"] if self.collection == "models" else entry["category"]
@@ -159,6 +177,88 @@ class Related:
         return [(key, [(f'../{e["id"]}/', e["name"]) for e in entries]) for key, entries in groups if entries]
 
 
+class Section(NamedTuple):
+    """A chapter's section: its page (e.g. benchmarks.md), heading id ("" for the page's top), the chapter's
+    title and the section's, as written (Markdown links and emphasis taken off)."""
+    page: str
+    id: str
+    chapter: str
+    title: str
+    text: str
+
+
+def chapter_sections(folder: Path) -> tuple[Section, ...]:
+    """Every section (h2, h3 with an id, and the text before them) of the language's pages in `folder`;
+    read again when a page changed."""
+    return _sections(folder, max((p.stat().st_mtime_ns for p in folder.glob("*.md")), default=0))
+
+
+@functools.lru_cache(maxsize=4)
+def _sections(folder: Path, stamp: int) -> tuple[Section, ...]:
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        markdown = path.read_text(encoding="utf-8")
+        headings = list(_HEADING.finditer(markdown))
+        chapter = next((_MARKUP.sub(r"\1", h.group(2)) for h in headings if h.group(1) == "#"), path.stem)
+        starts = [(0, "", chapter)] + [(h.end(), h.group(3), _MARKUP.sub(r"\1", h.group(2)))
+                                       for h in headings if h.group(3)]
+        for (start, section_id, title), end in zip(starts, [s for s, _, _ in starts[1:]] + [len(markdown)]):
+            found.append(Section(path.name, section_id, chapter, title, markdown[start:end]))
+    return tuple(found)
+
+
+def _names(text: str, names: dict[str, list[str]]) -> set[str]:
+    """Which of `names` (by first word) `text` holds as a whole name: LLaVA is not named by LLaVA-1.5.
+    One pass over the text's words, however many names."""
+    found = set()
+    for word in _WORD.finditer(text):
+        for name in names.get(word.group(), ()):
+            end = word.start() + len(name)
+            after = text[end:end + 2]
+            if (text.startswith(name, word.start()) and not (word.start() and text[word.start() - 1].isalnum())
+                    and not (after[:1].isalnum() or (after[:1] in "-." and after[1:2].isalnum()))):
+                found.add(name)
+    return found
+
+
+def mentions(sections: Sequence[Section], names: Sequence[str]) -> dict[str, list[Section]]:
+    """The `sections` whose text names each of `names`, in page order."""
+    by_word: dict[str, list[str]] = {}
+    for name in names:
+        first = _WORD.match(name)
+        if first:
+            by_word.setdefault(first.group(), []).append(name)
+    found: dict[str, list[Section]] = {}
+    for section in sections:
+        if section.page not in NOT_MENTIONING:
+            for name in _names(section.text, by_word):
+                found.setdefault(name, []).append(section)
+    return found
+
+
+def _connections(collection: str, entry: Entry, lang: str, related: Related) -> dict[str, Any]:
+    """The page's breadcrumb (chapter, table, as (address, title)) and what it connects to: the tables that
+    list it and the sections whose text names it, as (address, chapter, section)."""
+    here = page_url(collection, entry["id"])
+    sections = chapter_sections(DOCS / lang)
+    by_place = {(s.page, s.id): s for s in sections}
+
+    def href(page: str, section_id: str) -> str:
+        return relative_href(here, f'{page.removesuffix(".md")}/' + (f"#{section_id}" if section_id else ""))
+
+    chapter, table_id = CHAPTERS[collection], TABLE_SECTION[collection](entry)
+    table = by_place.get((chapter, table_id))
+    top = by_place.get((chapter, ""))
+    crumbs = [(href(chapter, ""), top.chapter if top else chapter),
+              (href(chapter, f'{ROW_PREFIX[collection]}-{entry["id"]}'), table.title if table else table_id)]
+    listed = [place for place in ((chapter, table_id), EXPLORER.get(collection)) if place in by_place]
+    named = [(s.page, s.id) for s in related.named_in(entry, sections)]
+    places = list(dict.fromkeys(listed + named))
+    return {"crumbs": crumbs,
+            "listed_in": [(href(*p), by_place[p].chapter, by_place[p].title) for p in places if p in listed],
+            "named_in": [(href(*p), by_place[p].chapter, by_place[p].title) for p in places if p not in listed]}
+
+
 def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry] | Related, lang: str,
                   site_url: str, repo_url: str) -> str:
     """The Markdown source of one entry's page in `lang` (`catalog`: the entry's whole collection, or its
@@ -179,7 +279,7 @@ def page_markdown(collection: str, entry: Entry, catalog: Sequence[Entry] | Rela
                   note=entry["note"][lang] if "note" in entry else None, uncertain=bool(entry.get("uncertain")),
                   links=_links(collection, entry, lang, repo_url),
                   table_href=f'../{CHAPTERS[collection]}#{ROW_PREFIX[collection]}-{entry["id"]}',
-                  bibtex=bib, related=related.groups(entry))
+                  bibtex=bib, related=related.groups(entry), **_connections(collection, entry, lang, related))
     return inert("\n\n".join([front_matter(meta, src_uri(collection, entry["id"])), body]),
                  src_uri(collection, entry["id"]))
 

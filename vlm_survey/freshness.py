@@ -13,6 +13,9 @@ did not follow. When both changed, the tool cannot tell whether they still match
 *both-changed*; recording a new revision (`sync`) settles it. Working-tree files are compared,
 so a build shows exactly the state it is built from. Without git (or without history) nothing
 can be compared: `GitUnavailable` says why, and the build simply shows no banner.
+
+`Git.last_changed` also gives each page source's last commit date (the pages' "last updated", staged by
+vlm_survey/stage.py), for every file at once.
 """
 
 from __future__ import annotations
@@ -155,6 +158,24 @@ class Git:
         texts = self.files((revision, path) for full, _ in commits for revision in (full, f"{full}^"))
         return tuple(shown for full, shown in commits
                      if _body(texts[(full, path)]) != _body(texts[(f"{full}^", path)]))
+
+    def last_changed(self, paths: Iterable[str]) -> dict[str, str]:
+        """The date (YYYY-MM-DD, the committer's) of the last commit that changed each of `paths` (relative to
+        root), as `git log -1 --format=%cs -- <path>` says; paths never committed are left out. One git process."""
+        wanted = set(paths)
+        if not wanted:
+            return {}
+        out = self._run("log", "--format=%x00%cs", "--name-only", "--no-renames", "-z", "--", *sorted(wanted),
+                        check=False) or ""
+        found: dict[str, str] = {}
+        date = ""
+        for field in out.split("\0"):
+            field = field.strip("\n")
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", field):
+                date = field
+            elif field in wanted and field not in found:
+                found[field] = date
+        return found
 
     def head(self) -> str:
         return self._run("rev-parse", "--short=12", "HEAD") or ""

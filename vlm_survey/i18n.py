@@ -1,6 +1,8 @@
-"""Interface text of the rendered tables, in every language of the site."""
+"""Interface text of the rendered tables, entry pages and page chrome, in every language of the site."""
 
 from __future__ import annotations
+
+import datetime
 
 from vlm_survey.languages import TEXT_LANGUAGES as LANGUAGES
 
@@ -12,7 +14,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col.llm_backbone": "语言主干", "col.connector": "连接方式", "col.parameters": "参数量",
         "col.training_data": "训练数据", "col.open_weights": "开放权重", "col.code": "代码",
         "col.summary": "简介", "col.notes": "勘误与备注", "col.kind": "类型", "col.category": "类别",
-        "col.domain": "领域", "col.metric": "评测指标", "col.annotation": "标注来源", "col.size_k": "规模",
+        "col.domain": "领域", "col.metric": "评测指标", "col.annotation": "标注来源", "col.metric_types": "指标类型",
+        "col.annotation_types": "标注方式", "col.size_k": "规模",
         "col.project": "项目", "col.term_zh": "中文术语", "col.term_en": "英文术语", "col.abbr": "缩写",
         "col.definition": "释义",
         # cell text
@@ -65,6 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "entry.in_table.models": "在模型总表中查看此行", "entry.in_table.benchmarks": "在基准表中查看此行",
         "entry.based_on": "基于", "entry.successors": "后续模型", "entry.same_connector": "连接方式相同",
         "entry.same_category": "同类基准", "entry.no_related": "数据中暂无与此条目相关的其他条目。",
+        "entry.breadcrumb": "所在位置", "entry.places": "在本站的位置", "entry.listed_in": "列于",
+        "entry.named_in": "正文提到它的章节",
         # data exports (macros/exports.py)
         "exports.title": "下载数据：", "exports.all": "全部 {count} 条，格式", "exports.view": "只下载当前显示的行：",
         "exports.failed": "下载失败：{reason}。请稍后重试，或直接下载上方的完整文件。",
@@ -86,6 +91,15 @@ LABELS: dict[str, dict[str, str]] = {
         "translation.title": "译文可能已过时",
         "translation.behind": "本页的{other}版在两者上次同步（修订 {revision}）之后有改动{since}，本页尚未跟进。",
         "translation.commits": "（此后 {count} 次提交）", "translation.read": "阅读{other}版",
+        # page chrome: the foot of every page (vlm_survey/stage.py)
+        "pdf.contents": "目录", "pdf.chapter": "第 {n} 章", "pdf.presents": "导读与整理：", "pdf.web": "网页版：",
+        "pdf.printed": "{date}印制", "pdf.by": "{authors} 等，{venue}，{year}", "pdf.table": "表 {chapter}-{n}",
+        "pdf.table.unnumbered": "表 {n}",
+        "chrome.updated": "最后更新", "chrome.edit": "在 GitHub 上编辑本页", "chrome.report": "报告错误",
+        "chrome.report_title": "纠错：{title}", "chrome.date": "{year}年{month_name}{day}日",
+        "chrome.month.1": "1月", "chrome.month.2": "2月", "chrome.month.3": "3月", "chrome.month.4": "4月",
+        "chrome.month.5": "5月", "chrome.month.6": "6月", "chrome.month.7": "7月", "chrome.month.8": "8月",
+        "chrome.month.9": "9月", "chrome.month.10": "10月", "chrome.month.11": "11月", "chrome.month.12": "12月",
     },
     "en": {
         "col.name": "Name", "col.year": "Year", "col.organization": "Organization",
@@ -93,7 +107,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col.llm_backbone": "Language backbone", "col.connector": "Connector", "col.parameters": "Parameters",
         "col.training_data": "Training data", "col.open_weights": "Open weights", "col.code": "Code",
         "col.summary": "Summary", "col.notes": "Corrections and notes", "col.kind": "Type", "col.category": "Category",
-        "col.domain": "Domain", "col.metric": "Metric", "col.annotation": "Annotation", "col.size_k": "Size",
+        "col.domain": "Domain", "col.metric": "Metric", "col.annotation": "Annotation", "col.metric_types": "Metric type",
+        "col.annotation_types": "Annotation source", "col.size_k": "Size",
         "col.project": "Project", "col.term_zh": "Chinese term", "col.term_en": "English term", "col.abbr": "Abbr.",
         "col.definition": "Definition",
         "yes": "Yes", "no": "No", "unknown": "Unknown", "none": "—", "from_scratch": "Trained from scratch",
@@ -146,6 +161,8 @@ LABELS: dict[str, dict[str, str]] = {
         "entry.in_table.benchmarks": "See this row in the benchmark tables",
         "entry.based_on": "Builds on", "entry.successors": "Built upon by", "entry.same_connector": "Same connector",
         "entry.same_category": "Same category", "entry.no_related": "The data links no other entry to this one yet.",
+        "entry.breadcrumb": "Where this page sits", "entry.places": "Where it appears", "entry.listed_in": "Listed in",
+        "entry.named_in": "Mentioned in",
         "exports.title": "Download the data:", "exports.all": "all {count} entries as", "exports.view": "Only the rows shown:",
         "exports.failed": "Download failed: {reason}. Try again later, or download the complete file above.",
         "fig.timeline.aria": "Timeline of {count} models by year ({start}–{end}) and paradigm",
@@ -166,6 +183,16 @@ LABELS: dict[str, dict[str, str]] = {
         "translation.behind": "The {other} version of this page has changed since the two were last synced "
                               "(revision {revision}){since}; this page has not caught up yet.",
         "translation.commits": " (commits since: {count})", "translation.read": "Read the {other} version",
+        # page chrome: the foot of every page (vlm_survey/stage.py)
+        "pdf.contents": "Contents", "pdf.chapter": "Chapter {n}", "pdf.presents": "A guide to",
+        "pdf.web": "On the web:", "pdf.printed": "Printed {date}", "pdf.by": "{authors} et al., {venue}, {year}",
+        "pdf.table": "Table {chapter}.{n}", "pdf.table.unnumbered": "Table {n}",
+        "chrome.updated": "Last updated", "chrome.edit": "Edit this page", "chrome.report": "Report an error",
+        "chrome.report_title": "Error: {title}", "chrome.date": "{day} {month_name} {year}",
+        "chrome.month.1": "January", "chrome.month.2": "February", "chrome.month.3": "March",
+        "chrome.month.4": "April", "chrome.month.5": "May", "chrome.month.6": "June", "chrome.month.7": "July",
+        "chrome.month.8": "August", "chrome.month.9": "September", "chrome.month.10": "October",
+        "chrome.month.11": "November", "chrome.month.12": "December",
     },
 }
 
@@ -183,6 +210,11 @@ def t(lang: str, key: str, default: str | None = None, **values: object) -> str:
     if text is None:
         raise KeyError(f"no {lang!r} text for {key!r} in macros/i18n.py")
     return text.format(**values) if values else text
+
+
+def date_text(lang: str, date: datetime.date) -> str:
+    """`date` as a reader of `lang` writes it: 2026年12月1日, 1 December 2026."""
+    return t(lang, "chrome.date", year=date.year, day=date.day, month_name=t(lang, f"chrome.month.{date.month}"))
 
 
 def label(lang: str, field: str, value: str) -> str:

@@ -14,10 +14,11 @@ from typing import Any, Callable
 
 from mkdocs.exceptions import PluginError
 
-from vlm_survey import chapters, exports, figures, tables
+from vlm_survey import chapters, exports, figures, home, tables
 from vlm_survey.catalog import CATALOG_FILE, Catalog, read_catalog
 from vlm_survey.entry_pages import page_url, relative_href
-from vlm_survey.i18n import check_language
+from vlm_survey.i18n import check_language, date_text
+from vlm_survey.render import render
 from vlm_survey.site_env import config_folder
 
 # What of the catalog each macro reads (staging builds a page again when that changed; vlm_survey/stage.py). The
@@ -28,6 +29,7 @@ BY_ARGUMENT = ("entry_count", "data_downloads")
 EVERYTHING = {"models", "benchmarks", "glossary"}
 _TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _CALL = re.compile(r"(\w+)\s*\(\s*(?:([\"'])(\w+)\2)?")
+PROJECT = Path(__file__).resolve().parent.parent  # the checkout being built (build.py imports its own copy)
 POINTER = "build this site with `make serve` or `make build` (README.md): they stage the pages before MkDocs runs"
 
 
@@ -111,11 +113,25 @@ def define_env(env: Any) -> None:
         return tables.benchmark_table(catalog.benchmarks, lang, columns, _anchored(), _entry_href("benchmarks"),
                                       **filters)
 
+    def _site_root() -> str:
+        """Link from the current page to the site's root, where the exports and the PDFs are."""
+        return chapters.language_href(env.page.url, alternate, alternate[0]["lang"])
+
+    @on_page
+    def site_root() -> str:
+        """Link from the current page to the site's root (`downloads/...pdf` follows it)."""
+        return _site_root()
+
     @on_page
     def data_downloads(collection: str) -> str:
         """Links to the JSON/CSV/BibTeX exports (in the site root), and "download this view" buttons."""
-        site_root = chapters.language_href(env.page.url, alternate, alternate[0]["lang"])
-        return exports.downloads_block(collection, len(catalog.entries(collection)), lang, site_root)
+        return exports.downloads_block(collection, len(catalog.entries(collection)), lang, _site_root())
+
+    @on_page
+    def last_update() -> str:
+        """When docs/ or data/ last changed in git, as a <time> in the page's language; '' without history."""
+        date = home.content_date(PROJECT)
+        return render("home_updated.html", iso=date.isoformat(), shown=date_text(lang, date)) if date else ""
 
     @on_page
     def evolution_timeline(number: str = "") -> str:

@@ -5,7 +5,9 @@ One folder per language, next to the site (`.site.stage/<code>/` for `site/`):
     mkdocs.yml        the language's engine config (vlm_survey/engine_config.py)
     catalog.json      the validated data, which the in-page macros read (vlm_survey/macros.py)
     docs/             the language's pages with their cite block and translation banner, and one
-                      page per model and benchmark (vlm_survey/entry_pages.py)
+                      page per model and benchmark (vlm_survey/entry_pages.py); each with its page chrome
+                      in the front matter (`chrome`: last update from git, edit and error-report links),
+                      which overrides/partials/source-file.html shows under both engines
     snippets/         the shared snippets, and abbreviations.md: the glossary's abbreviations, which
                       pymdownx.snippets appends to every page after the macros ran
 
@@ -19,10 +21,12 @@ pages whose inputs changed.
 from __future__ import annotations
 
 import functools
+import datetime
 import hashlib
 import json
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,7 +38,8 @@ from vlm_survey import chapters, citation, freshness, prerender, tables
 from vlm_survey.catalog import CATALOG_FILE, COLLECTIONS, Catalog, catalog_json
 from vlm_survey.engine_config import (alternate, config_text, engine_config, language_url, nav_pages, nav_title,
                                       shared)
-from vlm_survey.entry_pages import Related, page_markdown, src_uri
+from vlm_survey.entry_pages import Related, page_markdown, page_url, src_uri
+from vlm_survey.i18n import date_text, t
 from vlm_survey.languages import Language
 from vlm_survey.macros import collections_read
 from vlm_survey.page_sources import SNIPPETS
@@ -43,6 +48,7 @@ ABBREVIATIONS = "abbreviations.md"
 PACKAGE = Path(__file__).parent  # the code and templates that render the pages
 RENDERED = ".rendered.json"  # in a staging folder: the entry pages it holds, and the digest of what each shows
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "PyYAML")
+REPORT_FORM = "report-error.yml"  # .github/ISSUE_TEMPLATE/: the "report an error" link's issue form
 ENTRY_PAGE = re.compile(rf"(?:{'|'.join(COLLECTIONS)})/[^/\\]+\.md")  # a name in RENDERED: models/<id>.md
 
 # The pages a language's stagings rendered: page -> (digest of what it was rendered from, Markdown).
@@ -64,13 +70,14 @@ class Inputs:
     cff: dict[str, Any]
     related: dict[str, Related]
     renderer: str  # a digest of what renders pages: this package's code and templates, and their libraries
+    dates: dict[str, str]  # each page source's last commit date (YYYY-MM-DD), by path; {} without git history
 
     @classmethod
     def read(cls, project: Path, catalog: Catalog) -> Inputs:
         templates = sorted((p.name, p.read_bytes()) for p in (PACKAGE / "templates").iterdir() if p.is_file())
         return cls(catalog, catalog_json(catalog), _cff(project, _stamp(project / "CITATION.cff")),
                    {collection: Related(collection, catalog.entries(collection)) for collection in COLLECTIONS},
-                   _digest(_code(), templates))
+                   _digest(_code(), templates), _dates(project))
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,9 @@ def stage_language(project: Path, language: Language, languages: Sequence[Langua
         staged = chapters.decorate(
             markdown, lang=text, src_uri=name, site_url=site_url,
             site_name=language.site_name, alternate=others, cff=inputs.cff, status=behind.get(name))
+        source = f"docs/{language.code}/{name}"
+        staged = with_meta(staged, chrome(language, base, source, site_url + chapters.page_url(name),
+                                          chapters.page_title(markdown, name), inputs.dates.get(source)))
         files[f"docs/{name}"] = staged
         body, meta = get_data(staged)
         title = nav_title(body, meta)
@@ -129,7 +139,7 @@ def stage_language(project: Path, language: Language, languages: Sequence[Langua
             titles[name] = title
         if meta.get("render_macros") is True:
             macro_pages[f"docs/{name}"] = collections_read(body)
-    files.update(_entry_pages(renders, inputs, text, site_url, base.get("repo_url", "")))
+    files.update(_entry_pages(renders, inputs, language, site_url, base))
     for path in sorted((project / SNIPPETS).rglob("*")):
         if path.is_file():
             files[f"snippets/{path.relative_to(project / SNIPPETS).as_posix()}"] = path.read_bytes()
@@ -152,9 +162,12 @@ def stage_language(project: Path, language: Language, languages: Sequence[Langua
                   titled=all(page in titles for page in nav_pages(nav)))
 
 
-def _entry_pages(renders: Renders, inputs: Inputs, lang: str, site_url: str, repo_url: str) -> dict[str, str]:
-    """Each entry's page (vlm_survey.entry_pages), rendered again only when what it shows changed, and the record
-    of what each shows (RENDERED)."""
+def _entry_pages(renders: Renders, inputs: Inputs, language: Language, site_url: str,
+                 base: dict[str, Any]) -> dict[str, str]:
+    """Each entry's page (vlm_survey.entry_pages), rendered again only when what it shows changed, with its page
+    chrome (`chrome`: the chrome changes with the history, not with what the page shows), and the record of what
+    each shows (RENDERED)."""
+    lang, repo_url = language.text, base.get("repo_url", "")
     files, record = {}, {}
     for collection in COLLECTIONS:
         related = inputs.related[collection]
@@ -163,9 +176,55 @@ def _entry_pages(renders: Renders, inputs: Inputs, lang: str, site_url: str, rep
             digest = _digest(collection, entry, related.groups(entry), lang, site_url, repo_url, inputs.renderer)
             if renders.get(name, ("",))[0] != digest:
                 renders[name] = (digest, page_markdown(collection, entry, related, lang, site_url, repo_url))
-            files[f"docs/{name}"], record[name] = renders[name][1], digest
+            source = f"data/{collection}/{entry['id']}.yaml"
+            meta = chrome(language, base, source, site_url + page_url(collection, entry["id"]), str(entry["name"]),
+                          inputs.dates.get(source))
+            files[f"docs/{name}"], record[name] = with_meta(renders[name][1], meta), digest
     files[RENDERED] = json.dumps(record, indent=0, sort_keys=True)
     return files
+
+
+def _dates(project: Path) -> dict[str, str]:
+    """The last commit date of every page source (docs/<code>/*.md, data/<collection>/<id>.yaml), from one git
+    log; {} without git or history."""
+    sources = [p.relative_to(project).as_posix() for p in sorted((project / "docs").glob("*/**/*.md"))]
+    sources += [p.relative_to(project).as_posix()
+                for collection in COLLECTIONS for p in sorted((project / "data" / collection).glob("*.yaml"))]
+    try:
+        return freshness.Git(project).last_changed(sources)
+    except freshness.GitUnavailable:
+        return {}
+
+
+def chrome(language: Language, base: dict[str, Any], source: str, url: str, title: str,
+           date: str | None) -> dict[str, Any]:
+    """What the theme shows at the foot of a page (overrides/partials/source-file.html), as front matter: its
+    last update (`date`, YYYY-MM-DD, localised; left out without one), the link to edit its `source` (a path in
+    the repository) and a prefilled error report naming the page (`url`; overrides/assets/javascripts/chrome.js
+    adds the section)."""
+    lang, repo = language.text, base["repo_url"].rstrip("/")
+    query = {"template": REPORT_FORM, "title": t(lang, "chrome.report_title", title=title), "where": url}
+    if source.startswith("data/"):
+        query["entry"] = source
+    meta: dict[str, Any] = {
+        "vlm_edit": f"{repo}/{base['edit_uri']}{source}",
+        "vlm_report": f"{repo}/issues/new?{urllib.parse.urlencode(query, quote_via=urllib.parse.quote)}",
+        "vlm_labels": {key: t(lang, f"chrome.{key}") for key in ("updated", "edit", "report")},
+    }
+    if date:
+        meta["vlm_updated"] = date
+        meta["vlm_updated_text"] = date_text(lang, datetime.date.fromisoformat(date))
+    return meta
+
+
+def with_meta(markdown: str, meta: dict[str, Any]) -> str:
+    """The page with `meta` added at the top of its front matter (created if it has none); values are written as
+    JSON, which YAML reads back as written."""
+    lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
+    if re.match(r"---[ \t]*\n", markdown):
+        head, rest = markdown.split("\n", 1)
+        return f"{head}\n{lines}{rest}"
+    return f"---\n{lines}---\n\n{markdown}"
 
 
 @functools.lru_cache(maxsize=2)

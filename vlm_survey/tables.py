@@ -40,7 +40,10 @@ FILTERS = {
 FILTER_TYPES = {"year_from": (int, "2023"), "year_to": (int, "2024"), "open_weights": (bool, "True")}
 TYPE_NAMES = {int: "a whole number", bool: "True or False", str: "text"}
 # Facets offered by the filter above a table in the browser (besides free text and year).
-BROWSER_FACETS = {"model": ("architecture_type", "paradigm", "open_weights"), "benchmark": ("category", "kind")}
+BROWSER_FACETS = {"model": ("architecture_type", "paradigm", "open_weights"),
+                  "benchmark": ("category", "kind", "metric_types", "annotation_types")}
+# Facets whose field holds a list: a row carries its values separated by spaces and matches any of them.
+LIST_FACETS = {"metric_types", "annotation_types"}
 
 
 def check_arguments(macro: str, columns: Any, filters: dict[str, Any]) -> None:
@@ -205,12 +208,19 @@ def _table(kind: str, rows: list[Entry], columns: Sequence[str], lang: str,
     body = []
     for entry in rows:
         anchor = f"{kind}-{entry['id']}"
+        cells = [(column, *cell(entry, column, lang)) for column in columns]
         body.append({"id": anchor if anchor not in anchored else None,
                      "data": {k.replace("_", "-"): v for k, v in _facets(kind, entry).items()},
-                     "cells": [(column, *cell(entry, column, lang)) for column in columns]})
+                     "cells": cells, "notes": "notes" in columns and _has_notes(entry)})
         anchored.add(anchor)
     return render("table.html", name=f"{kind}s", facets=_facet_labels(kind, rows, lang), caption=caption,
+                  counted=t(lang, f"caption.{kind}s", count="{count}"), notes_label=t(lang, "col.notes"),
                   head=head, rows=body)
+
+
+def _has_notes(entry: Entry) -> bool:
+    """Whether the notes column of the entry's row says anything (then a phone shows it under the name)."""
+    return bool(entry.get("corrections") or "note" in entry or entry.get("uncertain"))
 
 
 def _facet_labels(kind: str, rows: list[Entry], lang: str) -> str:
@@ -221,12 +231,13 @@ def _facet_labels(kind: str, rows: list[Entry], lang: str) -> str:
     """
     facets = {}
     for facet in BROWSER_FACETS[kind]:
-        present = {str(row.get(facet)).lower() for row in rows}
+        present = ({value for row in rows for value in row.get(facet, [])} if facet in LIST_FACETS
+                   else {str(row.get(facet)).lower() for row in rows})
         if facet == "open_weights":
             values = {"true": t(lang, "yes"), "false": t(lang, "no"), "none": t(lang, "unknown")}
         else:
             values = {key.split(".", 1)[1]: name for key, name in LABELS[lang].items() if key.startswith(f"{facet}.")}
-        facets[facet] = {"label": t(lang, f"col.{facet}"),
+        facets[facet] = {"label": t(lang, f"col.{facet}"), "list": facet in LIST_FACETS,
                          "values": {value: name for value, name in values.items() if value in present}}
     return json.dumps(facets, ensure_ascii=False, separators=(",", ":"))
 
@@ -235,7 +246,8 @@ def _facets(kind: str, entry: Entry) -> dict[str, Any]:
     """Row attributes that a filter in the browser can read without parsing cell text."""
     names = (("year", "paradigm", "architecture_type", "open_weights", "survey_version") if kind == "model"
              else ("year", "category", "kind", "survey_version"))
-    return {"entry": entry["id"], **{name: str(entry.get(name)).lower() for name in names}}
+    lists = {name: " ".join(entry.get(name, [])) for name in BROWSER_FACETS[kind] if name in LIST_FACETS}
+    return {"entry": entry["id"], **{name: str(entry.get(name)).lower() for name in names}, **lists}
 
 
 def model_table(models: Iterable[Entry], lang: str, columns: Sequence[str] | None = None,
@@ -279,8 +291,10 @@ def glossary_table(terms: Iterable[Entry], lang: str) -> Markup:
     for term in terms:
         values = {"term_zh": term["zh"], "term_en": term["en"],
                   "abbr": folded(term.get("abbr", "")) or t(lang, "none"), "definition": term["definition"][lang]}
-        rows.append({"id": f'term-{term["id"]}', "data": {}, "cells": [(c, values[c], None) for c in columns]})
+        rows.append({"id": f'term-{term["id"]}', "data": {}, "cells": [(c, values[c], None) for c in columns],
+                     "notes": None})
     return render("table.html", name="glossary", facets=None, caption=t(lang, "caption.glossary", count=len(terms)),
+                  counted=t(lang, "caption.glossary", count="{count}"), notes_label=None,
                   head=[(c, t(lang, "col." + c), None) for c in columns], rows=rows)
 
 

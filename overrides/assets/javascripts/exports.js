@@ -1,5 +1,5 @@
-/* VLM Survey: "download this view". The rows of a page's data tables that are still shown (a filter
-   hides the others with `hidden` or display: none) are cut out of the site's full exports, which
+/* VLM Survey: "download this view". The rows still shown, in their order, of the data tables a box of buttons
+   stands above (a filter hides the others with `hidden` or display: none) are cut out of the site's full exports, which
    the build writes from the same YAML: data/<collection>.json, data/<collection>.csv, references.bib.
    The buttons are in the page (macros/exports.py), hidden until this script runs.
    - Every CSV cell goes through the formula-injection rule of macros/exports.py (its docstring), the
@@ -21,13 +21,28 @@
     return FORMULA_CELL.test(text) ? "'" + text : text;
   }
 
-  /* Ids of the rows shown, in the order shown (sorting reorders rows), each once. */
-  function visibleIds(collection) {
+  /* The tables a box of buttons speaks for: those of its collection after it, up to the next box (a page
+     may hold several boxes, each above its own tables); if none follows, every table of the collection. */
+  function ownTables(box, collection) {
+    var tables = [].slice.call(document.querySelectorAll('table[data-vlm-table="' + CSS.escape(collection) + '"]'));
+    var boxes = [].slice.call(document.querySelectorAll("[data-vlm-downloads]"));
+    var next = boxes[boxes.indexOf(box) + 1];
+    var own = tables.filter(function (table) {
+      return (box.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING)
+        && !(next && next.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    return own.length ? own : tables;
+  }
+
+  /* Ids of the rows `tables` show, in the order shown (sorting reorders rows; the rows past a long table's
+     window wait, in order, in its second body), each once. */
+  function visibleIds(tables) {
     var ids = [];
-    var rows = document.querySelectorAll('table[data-vlm-table="' + CSS.escape(collection) + '"] tbody tr[data-entry]');
-    rows.forEach(function (row) {
-      if (row.hidden || getComputedStyle(row).display === "none") return;
-      if (ids.indexOf(row.dataset.entry) === -1) ids.push(row.dataset.entry);
+    tables.forEach(function (table) {
+      [].forEach.call(table.querySelectorAll("tbody tr[data-entry]"), function (row) {
+        if (row.hidden || getComputedStyle(row).display === "none") return;
+        if (ids.indexOf(row.dataset.entry) === -1) ids.push(row.dataset.entry);
+      });
     });
     return ids;
   }
@@ -160,7 +175,7 @@
       Promise.resolve()
         .then(function () {
           if (!Object.prototype.hasOwnProperty.call(cut, format)) throw new Error("unknown format " + format);
-          var ids = visibleIds(collection);
+          var ids = visibleIds(ownTables(box, collection));
           var file = format === "bibtex" ? "references.bib" : "data/" + collection + "." + format;
           var source = box.dataset.vlmRoot + file;
           return fetchText(source).then(function (text) {

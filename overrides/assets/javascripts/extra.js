@@ -86,11 +86,19 @@
     if (input) dialog.setAttribute("aria-label", input.getAttribute("aria-label"));
   }
 
+  /* An abbreviation's expansion (snippets/abbreviations.md) is a tooltip (theme feature content.tooltips),
+     shown on hover or on focus. A touch screen has no hover, and Zensical shows it only while the finger
+     is down; focusable (though not by Tab), an abbreviation keeps it on tap until the next tap elsewhere. */
+  function tappableAbbreviations(root) {
+    root.querySelectorAll("article abbr:not([tabindex])").forEach(function (abbr) { abbr.tabIndex = -1; });
+  }
+
   window.addEventListener("hashchange", highlightTarget);
   document$.subscribe(function () {
     highlightTarget();
     nameSearchDialog();
     focusableScrollBoxes(document);
     focusableFormulas(document);
+    tappableAbbreviations(document);
   });
 })();

@@ -5,12 +5,17 @@
      table (issue 12). Every row stays in the page: the rows past the window wait in a second body,
      hidden on screen and printed (extra.css); the rows a filter leaves out are `hidden`. Print and
      "download this view" (exports.js) get every row of the view.
-   - Sort by any column: a click, or Enter or Space on the focused heading (aria-sort says how); numbers,
-     years and sizes by their data-sort keys, text in the page language's order (pinyin for Chinese).
+   - Sort by any column: each sortable heading holds a button (a click, Enter or Space; aria-sort on the
+     heading says how); numbers, years and sizes by their data-sort keys, text in the page language's order
+     (pinyin for Chinese). The sort lives in the URL query too (?benchmarks.sort=-year: descending) and is
+     restored on load, per table.
+   - The caption's count follows the filter: its data-vlm-counted text with the rows shown.
    - Filter (tables of four rows or more): free text plus the facets the table's rows carry (year from,
-     architecture type, paradigm, open weights; category, kind), each offered when its values differ
-     between rows. The state lives in the URL query, one namespace per table, e.g.
+     architecture type, paradigm, open weights; category, kind, metric and annotation types), each offered
+     when its values differ between rows; a "list" facet matches a row holding the value among others. The
+     state lives in the URL query, one namespace per table, e.g.
      ?models.year_from=2023&models.paradigm=llm-backbone, so a filtered view can be shared.
+   - The header row stays in sight under the site's header while the table scrolls by.
    - A row the address names (#model-llava-1-5) past the window comes on screen.
    - Long notes fold to a few lines behind a button.
    Interface text and sort order come from languages.yml, through the page. No network requests, no globals. */
@@ -41,10 +46,21 @@
     return node;
   }
 
-  /* A table's rows as a list, in the order of the last sort; `match` is the filter's verdict on each. */
-  function View(table) {
+  /* Sets or (value "") deletes the URL query's `key`, without a history entry. */
+  function writeParam(key, value) {
+    var url = new URL(location.href);
+    if (value) url.searchParams.set(key, value);
+    else url.searchParams.delete(key);
+    if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+  }
+
+  /* A table's rows as a list, in the order of the last sort; `match` is the filter's verdict on each.
+     `namespace` names the table in the URL query. */
+  function View(table, namespace) {
     var self = this;
     this.table = table;
+    this.namespace = namespace;
+    this.counted = table.caption && table.caption.getAttribute("data-vlm-counted");
     this.body = table.tBodies[0];
     this.rows = [].slice.call(this.body.rows).map(function (row, index) {
       return { row: row, index: index, match: true, folded: false };
@@ -67,27 +83,40 @@
     var anchor = table.closest(".md-typeset__scrollwrap") || table;
     anchor.parentNode.insertBefore(this.footer, anchor.nextSibling);
 
-    var current = null;
+    this.current = null;  /* the heading sorted by */
+    this.headings = {};  /* sortable headings by column name */
+    this.shift = 0;  /* px the header row is moved down */
     [].forEach.call(table.tHead.rows[table.tHead.rows.length - 1].cells, function (th) {
-      var method = th.getAttribute("data-sort-method");
-      if (method === "none") return;
-      function sort() {
-        if (current && current !== th) current.removeAttribute("aria-sort");
-        current = th;
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        self.sort(th.cellIndex, method, ascending);
-      }
-      th.setAttribute("role", "columnheader");
-      th.tabIndex = 0;
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (event) {
-        if (event.key !== "Enter" && event.key !== " ") return;
-        event.preventDefault();
-        sort();
+      if (th.getAttribute("data-sort-method") === "none") return;
+      var button = element("button", { type: "button", "class": "vlm-sort" });
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      self.headings[th.getAttribute("data-col")] = th;
+      th.addEventListener("click", function () {  /* the button's click, or one on the heading's padding */
+        self.sortBy(th, th.getAttribute("aria-sort") !== "ascending");
+        var descending = th.getAttribute("aria-sort") === "descending";
+        writeParam(self.namespace + ".sort", (descending ? "-" : "") + th.getAttribute("data-col"));
       });
     });
   }
+
+  /* Sorts by the column of heading `th`, and says so on the heading. */
+  View.prototype.sortBy = function (th, ascending) {
+    if (this.current && this.current !== th) this.current.removeAttribute("aria-sort");
+    this.current = th;
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    this.sort(th.cellIndex, th.getAttribute("data-sort-method"), ascending);
+  };
+
+  /* The sort the URL names (`year`, or `-year` for descending), if it names a sortable column of this table.
+     The value is the reader's, hostile as any: only looked up among the headings' own names. */
+  View.prototype.read = function (params) {
+    var value = params.get(this.namespace + ".sort") || "";
+    var column = value.replace(/^-/, "");
+    if (!Object.prototype.hasOwnProperty.call(this.headings, column)) return false;
+    this.sortBy(this.headings[column], value.charAt(0) !== "-");
+    return true;
+  };
 
   /* Each row's rank in a column, worked out on the first sort by it (rows with equal keys share one): the
      cell's data-sort, else its text; as numbers (none counts as 0) or in the page language's order. */
@@ -142,8 +171,22 @@
     }
     foldNotes(arrived);
     this.shown = shown;
+    if (this.counted) this.table.caption.textContent = format(this.counted, { count: shown });
     this.footer.hidden = shown <= limit;
     this.count.textContent = format(T.count, { shown: Math.min(shown, limit), total: shown });
+  };
+
+  /* Keeps the header row in sight under the site's header (`top`, px from the window's top) while the table
+     passes under it: its cells move down (extra.css), as far as the table's last row at most (print: not at all). */
+  View.prototype.stick = function (top) {
+    var head = this.table.tHead;
+    var rect = this.table.getBoundingClientRect();
+    var natural = head.getBoundingClientRect().top - this.shift;
+    var shift = rect.bottom < 0 || rect.top > top ? 0
+      : Math.round(Math.max(0, Math.min(top - natural, rect.bottom - natural - 2 * head.offsetHeight)));
+    if (shift === this.shift) return;
+    this.shift = shift;
+    head.style.setProperty("--vlm-head-shift", shift + "px");  /* on the thead: only its cells restyle */
   };
 
   /* Brings `row` on screen when it matches and waits past the window: the window grows to its page. */
@@ -228,7 +271,9 @@
       }
     }
     var facets = JSON.parse(table.getAttribute("data-vlm-facets") || "{}");
+    this.lists = {};
     Object.keys(facets).forEach(function (facet) {
+      if (facets[facet].list) self.lists[facet] = true;
       var values = facets[facet].values;
       var keys = Object.keys(values);
       if (keys.length > 1) field(facet, facets[facet].label, choice(keys.map(function (key) { return [key, values[key]]; })));
@@ -280,14 +325,16 @@
     Object.keys(controls).forEach(function (name) { values[name] = controls[name].value.trim(); });
     var terms = normalize(values.q || "").split(/\s+/).filter(Boolean);
     var view = this.view;
+    var lists = this.lists;
     view.rows.forEach(function (item, index) {
       var haystack = this.haystacks[index];
       var row = item.row;
       item.match = terms.every(function (term) { return haystack.indexOf(term) !== -1; })
         && (!values.year_from || Number(row.getAttribute("data-year")) >= Number(values.year_from))
         && Object.keys(values).every(function (name) {
-          return name === "q" || name === "year_from" || !values[name]
-            || row.getAttribute("data-" + name.replace(/_/g, "-")) === values[name];
+          if (name === "q" || name === "year_from" || !values[name]) return true;
+          var held = row.getAttribute("data-" + name.replace(/_/g, "-"));
+          return lists[name] ? (" " + held + " ").indexOf(" " + values[name] + " ") !== -1 : held === values[name];
         });
     }, this);
     view.render(view.page);
@@ -299,12 +346,7 @@
   };
 
   Filter.prototype.write = function (values) {
-    var url = new URL(location.href);
-    Object.keys(values).forEach(function (name) {
-      if (values[name]) url.searchParams.set(this.key(name), values[name]);
-      else url.searchParams.delete(this.key(name));
-    }, this);
-    if (url.href !== location.href) history.replaceState(history.state, "", url.href);
+    Object.keys(values).forEach(function (name) { writeParam(this.key(name), values[name]); }, this);
   };
 
   /* Notes longer than a few lines fold; a button shows the rest (print shows everything). Each row's
@@ -336,6 +378,18 @@
     });
   }
 
+  /* The disclosure under a row's name (a phone's view of the notes column) gets the notes when first opened:
+     the page carries them once, in the notes cell. Folding controls are not copied. */
+  function fillRowNotes(details) {
+    if (!details.open || details.childElementCount > 1) return;
+    var cell = details.closest("tr").querySelector('td[data-col="notes"]');
+    if (!cell) return;
+    var copy = cell.cloneNode(true);
+    copy.querySelectorAll(".vlm-fold__toggle").forEach(function (button) { button.remove(); });
+    copy.querySelectorAll(".vlm-fold--folded").forEach(function (box) { box.classList.remove("vlm-fold--folded"); });
+    while (copy.firstChild) details.appendChild(copy.firstChild);
+  }
+
   function setup() {
     var tables = [].slice.call(document.querySelectorAll("table[data-vlm-table]")).filter(function (table) {
       return !table.hasAttribute("data-vlm-ready") && table.tBodies.length;
@@ -345,14 +399,20 @@
     namespaces(tables).forEach(function (namespace, index) {
       var table = tables[index];
       table.setAttribute("data-vlm-ready", "");
-      var view = new View(table);
+      table.querySelectorAll("details.vlm-row-notes").forEach(function (details) {
+        details.addEventListener("toggle", function () { fillRowNotes(details); });
+      });
+      var view = new View(table, namespace);
       views.push(view);
+      var named = false;
       if (view.rows.length >= MIN_FILTER_ROWS) {
         var filter = new Filter(view, namespace);
-        if (filter.read(params) && !firstNamed) firstNamed = filter.bar;
+        named = filter.read(params);
       } else {
         view.render(view.page);
       }
+      named = view.read(params) || named;
+      if (named && !firstNamed) firstNamed = filter ? filter.bar : table;
     });
     revealTarget();
     /* A shared filtered view opens at its table unless the address names a place of its own. */
@@ -370,6 +430,21 @@
     if (row && row.tagName === "TR") views.forEach(function (view) { view.reveal(row); });
   }
 
+  /* The header rows follow the page's scroll, once a frame. */
+  var sticking = false;
+  function stickHeads() {
+    if (sticking) return;
+    sticking = true;
+    requestAnimationFrame(function () {
+      sticking = false;
+      var header = document.querySelector(".md-header");
+      var top = header ? header.getBoundingClientRect().bottom : 0;
+      views.forEach(function (view) { if (view.table.isConnected) view.stick(top); });
+    });
+  }
+
+  window.addEventListener("scroll", stickHeads, { passive: true });
+  window.addEventListener("resize", stickHeads);
   window.addEventListener("hashchange", revealTarget);
   document$.subscribe(setup);
 })();
