@@ -149,7 +149,7 @@ def test_an_abbreviation_shows_its_expansion_on_a_tap(built: tuple[Path, str], b
         expansion = abbr.get_attribute("title")
         abbr.tap()
         page.wait_for_timeout(600)  # past a tap: a tooltip shown only while the finger is down is gone
-        tooltip = page.locator(".md-tooltip2--active")
+        tooltip = page.locator(".vlm-abbr-tip")
         assert tooltip.count() == 1 and tooltip.inner_text().strip() == expansion
         assert tooltip.is_visible()
 

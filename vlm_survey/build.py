@@ -40,12 +40,8 @@ class BuildError(Exception):
 
 
 def check_sources(project: Path, languages: Sequence[Language]) -> Catalog:
-    """The bundles' sources (BuildError), then every language's pages and snippets and the data: DataErrors
-    lists every problem of them all."""
-    try:
-        assets.check(project)
-    except assets.AssetError as exc:
-        raise BuildError(str(exc)) from None
+    """Every language's pages and snippets, and the data: DataErrors lists every problem of them all; then the
+    sources of the style sheet and script bundles (BuildError)."""
     pages: list[DataError] = []
     for language in languages:
         try:
@@ -58,6 +54,10 @@ def check_sources(project: Path, languages: Sequence[Language]) -> Catalog:
         raise DataErrors(pages + exc.errors) from None
     if pages:
         raise PageErrors(pages)
+    try:
+        assets.check(project)
+    except assets.AssetError as exc:
+        raise BuildError(str(exc)) from None
     return catalog
 
 

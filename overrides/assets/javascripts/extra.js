@@ -86,19 +86,34 @@
     if (input) dialog.setAttribute("aria-label", input.getAttribute("aria-label"));
   }
 
-  /* An abbreviation's expansion (snippets/abbreviations.md) is a tooltip (theme feature content.tooltips),
-     shown on hover or on focus. A touch screen has no hover, and Zensical shows it only while the finger
-     is down; focusable (though not by Tab), an abbreviation keeps it on tap until the next tap elsewhere. */
-  function tappableAbbreviations(root) {
-    root.querySelectorAll("article abbr:not([tabindex])").forEach(function (abbr) { abbr.tabIndex = -1; });
+  /* An abbreviation's expansion (snippets/abbreviations.md) is its title, which a mouse shows on hover. A
+     touch screen has no hover: a tap shows the expansion under the abbreviation until the next tap. The
+     expansion is set as text: it may come from contributed data (Material's own tooltips, content.tooltips,
+     write a title into the page as HTML, so they stay off). */
+  var abbreviationTip = null;
+
+  function showAbbreviation(event) {
+    if (abbreviationTip) abbreviationTip.remove();
+    abbreviationTip = null;
+    var abbr = event.target.closest && event.target.closest("article abbr[title]");
+    if (!abbr) return;
+    var box = abbr.getBoundingClientRect();
+    abbreviationTip = document.createElement("span");
+    abbreviationTip.className = "vlm-abbr-tip";
+    abbreviationTip.setAttribute("role", "tooltip");
+    abbreviationTip.textContent = abbr.getAttribute("title");
+    abbreviationTip.style.top = (box.bottom + window.scrollY + 4) + "px";
+    abbreviationTip.style.left = Math.max(8, Math.min(box.left + window.scrollX,
+      document.documentElement.clientWidth - 8 - 240)) + "px";
+    document.body.appendChild(abbreviationTip);
   }
 
   window.addEventListener("hashchange", highlightTarget);
+  document.addEventListener("click", showAbbreviation);
   document$.subscribe(function () {
     highlightTarget();
     nameSearchDialog();
     focusableScrollBoxes(document);
     focusableFormulas(document);
-    tappableAbbreviations(document);
   });
 })();
