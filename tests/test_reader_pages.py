@@ -35,6 +35,13 @@ START_AXE = """(options) => {
     .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")}`));
 }"""
 AXE_RESULT = "() => window.vlmAxe"
+# Tables and figures off screen are laid out only near the screen (content-visibility: auto, extra.css); axe
+# reads the colours of what is drawn, so it sees the whole page drawn, as a reader scrolling through it does.
+DRAW_ALL = """() => {
+  const style = document.createElement("style");
+  style.textContent = "table[data-vlm-table], .vlm-figure { content-visibility: visible !important; }";
+  document.head.append(style);
+}"""
 
 # Material's palette toggle sets this attribute; transitions are stopped so colours are final at once.
 DARK = """() => {
@@ -186,6 +193,7 @@ def visits(browser: object, server: str, site: Path) -> dict[str, Visit]:
             visit.permalinks = tab.evaluate(HEADINGS_WITHOUT_VISIBLE_PERMALINK)
             if visit.axe:
                 tab.set_viewport_size(DESKTOP)
+                tab.evaluate(DRAW_ALL)
                 tab.add_script_tag(content=AXE)
                 tab.evaluate(START_AXE, AXE_OPTIONS)
         for tab, path in batch:
