@@ -101,18 +101,37 @@ def test_every_section_copies_its_citation_in_the_page_language(built: tuple[Pat
     title = {"zh": "幻觉", "en": "Hallucination"}[lang]
     with tab(browser) as page:
         page.goto(server + url_of(lang, "challenges"))
-        assert page.locator("article h2[id] button.vlm-cite").count() == page.locator("article h2[id]").count()
-        assert page.locator("article h3 button.vlm-cite").count() == 0, "citations are for sections (h2)"
+        assert page.locator("article h2[id] button.vlm-cite-section").count() == page.locator("article h2[id]").count()
+        assert page.locator("article h3 button.vlm-cite-section").count() == 0, "citations are for sections (h2)"
         page.hover("h2#hallucination")
-        page.click("h2#hallucination button.vlm-cite")
+        page.click("h2#hallucination button.vlm-cite-section")
         today = datetime.date.today().isoformat()  # the browser runs in the same time zone
         expected = {"zh": f"幻觉[EB/OL]//{SITE_NAME['zh']}. [{today}]. {address}.",
                     "en": f"“Hallucination”, in {SITE_NAME['en']}, {address}, accessed {today}."}[lang]
         assert clipboard(page) == expected
         assert confirmation(page) == COPY[lang]["cited"]
-        name = page.get_attribute("h2#hallucination button.vlm-cite", "aria-label")
+        name = page.get_attribute("h2#hallucination button.vlm-cite-section", "aria-label")
         assert name == f"{COPY[lang]['cite']}: {title}"
         assert page.console_errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_section_buttons_leave_the_cite_this_page_block_alone(built: tuple[Path, str], browser: object,
+                                                                  lang: str) -> None:
+    """The sections' citation buttons once shared their class with the page's "cite this page" block, which
+    their 0.8em box squashed to 10 px while its summary spilled over the page's foot and its links."""
+    _, server = built
+    with tab(browser, width=390, touch=True) as page:
+        page.goto(server + url_of(lang, "vit"))
+        block, summary = page.evaluate("""() => { const d = document.getElementById("cite-this-page");
+            return [d.getBoundingClientRect().height, d.querySelector("summary").getBoundingClientRect().height] }""")
+        assert block >= summary > 0
+        link = page.locator("a[data-vlm-report]")
+        link.scroll_into_view_if_needed()
+        box = link.bounding_box()
+        on_top = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('a[data-vlm-report]')",
+                               [box["x"] + box["width"] / 2, box["y"] + 3])
+        assert on_top, "something covers the page's report link"
 
 
 def test_the_page_json_carries_the_copy_labels(built: tuple[Path, str]) -> None:

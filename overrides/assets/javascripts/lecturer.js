@@ -34,7 +34,7 @@
   /* The heading's own text: without its permalink and buttons. */
   function headingText(heading) {
     var copy = heading.cloneNode(true);
-    copy.querySelectorAll(".headerlink, .vlm-cite").forEach(function (extra) { extra.remove(); });
+    copy.querySelectorAll(".headerlink, .vlm-cite-section").forEach(function (extra) { extra.remove(); });
     return copy.textContent.trim();
   }
 
@@ -85,7 +85,7 @@
 
   /* A section's citation, from the button next to its h2. */
   document.addEventListener("click", function (event) {
-    var button = event.target instanceof Element && event.target.closest("button.vlm-cite");
+    var button = event.target instanceof Element && event.target.closest("button.vlm-cite-section");
     if (!button) return;
     var heading = button.closest("h2[id]");
     copy(fill(LABELS.citation, {title: headingText(heading), site: LANGUAGE.site_name,
@@ -100,10 +100,10 @@
     });
     root.querySelectorAll("article a.vlm-permalink").forEach(function (link) { link.title = LABELS.link; });
     root.querySelectorAll("article h2[id] > a.headerlink").forEach(function (link) {
-      if (link.nextElementSibling && link.nextElementSibling.classList.contains("vlm-cite")) return;
+      if (link.nextElementSibling && link.nextElementSibling.classList.contains("vlm-cite-section")) return;
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "vlm-cite";
+      button.className = "vlm-cite-section";
       button.title = LABELS.cite;
       button.setAttribute("aria-label", LABELS.cite + ": " + headingText(link.parentNode));
       link.after(button);
