@@ -48,6 +48,8 @@ summary:
   en: A model for tests.
 source: tests
 survey_version: v1
+title: A Paper for Tests
+authors: [Ada Tester]
 """
 
 BENCHMARK = """\
@@ -72,6 +74,8 @@ summary:
   en: A benchmark for tests.
 source: tests
 survey_version: v1
+title: A Paper for Tests
+authors: [Ada Tester]
 """
 
 GLOSSARY = """\

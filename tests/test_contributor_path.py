@@ -78,10 +78,12 @@ def augment(repo: Path) -> None:
         "llm_backbone": "Qwen2-7B", "connector": "mlp-projector", "parameters": "8B",
         "training_data": "LLaVA-665K", "open_weights": "true", "paper": "https://arxiv.org/abs/2501.02189",
         "code": "https://github.com/example-org/contributor-vl", "survey_version": "later",
+        "title": '"Contributor-VL: A Model Added from the Template"',
         "source": "tests/test_contributor_path.py (a made-up entry)"},
         blocks={"summary": "  zh: 一个按模板新增的演示模型。\n  en: A demonstration model added from the template.\n",
-                "connector_detail": "  zh: 两层 MLP 连接视觉与语言。\n  en: A two-layer MLP joins vision and language.\n"},
-        drop={"corrections", "uncertain", "title", "authors"}), encoding="utf-8")
+                "connector_detail": "  zh: 两层 MLP 连接视觉与语言。\n  en: A two-layer MLP joins vision and language.\n",
+                "authors": "  - Grace Contributor\n  - Linus Contributor\n"},
+        drop={"corrections", "uncertain"}), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

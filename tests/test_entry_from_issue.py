@@ -29,7 +29,7 @@ MODEL = {
     "llm_backbone": "Qwen2-7B", "connector": "mlp-projector", "parameters": "8B", "training_data": "LLaVA-665K",
     "open_weights": "true", "paper": "https://arxiv.org/abs/2501.02189", "summary_zh": "一个从 issue 表单生成的演示模型。",
     "summary_en": "A demonstration model made from an issue form.", "source": "tests (a made-up entry)",
-    "survey_version": "later",
+    "survey_version": "later", "title": "Issue-VL: A Model from an Issue Form", "authors": "Grace Contributor",
 }
 BENCHMARK = {
     "id": "issue-bench", "name": "Issue-Bench", "year": "2024", "kind": "benchmark", "category": "vqa-reasoning",
@@ -37,7 +37,7 @@ BENCHMARK = {
     "metric_types": "answer-matching", "annotation": "Human", "annotation_types": "human",
     "papers": "https://arxiv.org/abs/2501.02189", "summary_zh": "考察模型能否回答关于图片的问题。",
     "summary_en": "Tests whether a model can answer questions about an image.", "source": "tests (a made-up entry)",
-    "survey_version": "v1",
+    "survey_version": "v1", "title": "Issue-Bench: A Benchmark from an Issue Form", "authors": "Ada Contributor",
 }
 VALID = {"models": MODEL, "benchmarks": BENCHMARK}
 
@@ -143,7 +143,8 @@ def test_benchmark_issue_becomes_a_valid_entry(full_repo: Path, capsys: pytest.C
         "project": ["https://github.com/example-org/issue-bench"],
         "summary": {"zh": "考察模型能否回答关于图片的问题。", "en": "Tests whether a model can answer questions about an image."},
         "source": "tests/fixtures/issue-add-benchmark.md (a made-up entry)", "survey_version": "v1",
-        "uncertain": True}
+        "uncertain": True, "title": "Issue-Bench: A Benchmark Proposed in an Issue",
+        "authors": ["Ada Contributor", "Alan Contributor"]}
     assert any(b["id"] == "issue-bench" for b in load_catalog(repo).benchmarks)
 
 

@@ -265,6 +265,8 @@ summary:
   en: "- a summary that starts with a dash"
 source: "\\xa0=cmd|' /C calc'!A0"
 survey_version: later
+title: "@SUM(2+2) a title that starts with an at sign"
+authors: ["+cmd|' /C calc'!A0"]
 """
 
 
@@ -311,6 +313,7 @@ def test_hostile_values_reach_the_site_csv_as_text(hostile_site: Path) -> None:
     assert cells["source"] == "'=cmd|' /C calc'!A0"
     assert cells["summary_zh"] == "'=1+1 以等号开头的简介"
     assert cells["summary_en"] == "'- a summary that starts with a dash"
+    assert cells["title"] == "'@SUM(2+2) a title that starts with an at sign"
     # JSON is not a spreadsheet: it carries the values as written
     document = json.loads((hostile_site / "data" / "models.json").read_text(encoding="utf-8"))
     entry = next(e for e in document["entries"] if e["id"] == "hostile-formula")

@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 from vlm_survey import tables
 from vlm_survey.citation import entry_bibtex
-from vlm_survey.i18n import check_language, label, t
+from vlm_survey.i18n import check_language, t
 from vlm_survey.render import folded, render
 
 Entry = dict[str, Any]
@@ -77,25 +77,39 @@ def relative_href(from_url: str, to_url: str) -> str:
     return path + (f"#{fragment}" if fragment else "")
 
 
-def _kinds(lang: str, field: str, values: Sequence[str]) -> str:
-    joined = ("、" if lang == "zh" else ", ").join(label(lang, field, v) for v in values)
-    return f"（{joined}）" if lang == "zh" else f" ({joined})"
+def _survey_words(bench: Entry, field: str, lang: str) -> str:
+    """A benchmark's metric or annotation: in Chinese its kinds, then the survey's English wording; in
+    English the survey's wording, then its kinds."""
+    kinds, wording = tables.kinds_text(lang, f"{field}_types", bench), folded(bench[field])
+    if lang == "zh":
+        return f'{kinds}（{t(lang, "survey_wording", value=wording)}）' if kinds else wording
+    return f"{wording} ({kinds})" if kinds else wording
+
+
+def _publication(entry: Entry, lang: str) -> tuple[str, str]:
+    """The row naming the (first) paper: its title, then its authors as a reader of `lang` cites them."""
+    authors = [a for a in entry["authors"] if a != "others"]
+    names = ("、" if lang == "zh" else ", ").join(authors)
+    if len(authors) < len(entry["authors"]):
+        names = t(lang, "entry.and_others", names=names)
+    return t(lang, "entry.publication"), t(lang, "entry.publication_text", title=folded(entry["title"]), authors=names)
 
 
 def _model_rows(model: Entry, lang: str) -> list[tuple[str, Any]]:
-    rows = [(t(lang, f"col.{f}"), tables.model_cell(model, f, lang)[0]) for f in MODEL_FIELDS]
+    rows = [_publication(model, lang)]
+    rows += [(t(lang, f"col.{f}"), tables.model_cell(model, f, lang)[0]) for f in MODEL_FIELDS]
     if "connector_detail" in model:
-        index = MODEL_FIELDS.index("connector") + 1
+        index = MODEL_FIELDS.index("connector") + 2
         rows.insert(index, (t(lang, "col.connector_detail"), model["connector_detail"][lang]))
     return rows
 
 
 def _benchmark_rows(bench: Entry, lang: str) -> list[tuple[str, Any]]:
-    rows = []
+    rows = [_publication(bench, lang)]
     for field in BENCHMARK_FIELDS:
         value = tables.benchmark_cell(bench, field, lang)[0]
         if field in ("metric", "annotation") and bench.get(field):
-            value = folded(bench[field]) + _kinds(lang, f"{field}_types", bench[f"{field}_types"])
+            value = _survey_words(bench, field, lang)
         rows.append((t(lang, f"col.{field}"), value))
     return rows
 

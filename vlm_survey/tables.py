@@ -104,6 +104,18 @@ def _flagged(value: Any, entry: Entry, field: str, lang: str) -> Markup:
     return _cell("flagged", value=value, flag=_flag(entry, field, lang))
 
 
+def survey_value(lang: str, value: Any) -> Any:
+    """A value of the survey's table as a reader of `lang` reads it: its fixed words translated
+    ("Undisclosed" is 未公开 in Chinese), anything else as the survey wrote it."""
+    return t(lang, f"survey_value.{value}", default=value) if isinstance(value, str) else value
+
+
+def kinds_text(lang: str, field: str, entry: Entry) -> str | None:
+    """The labels of an entry's normalised `field` (metric_types, annotation_types), joined; None without any."""
+    types = entry.get(field, [])
+    return ("、" if lang == "zh" else ", ").join(label(lang, field, k) for k in types) if types else None
+
+
 def _bool_cell(value: bool | None, lang: str) -> Cell:
     key = "unknown" if value is None else ("yes" if value else "no")
     return _cell("state", key=key, label=t(lang, key)), {"yes": "1", "no": "0", "unknown": None}[key]
@@ -148,10 +160,10 @@ def model_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str],
         detail = entry.get("connector_detail")
         return _cell("titled", text=label(lang, "connector", value), title=detail[lang] if detail else None), None
     if column == "llm_backbone":
-        shown = value if value is not None else t(lang, "from_scratch")
+        shown = survey_value(lang, value) if value is not None else t(lang, "from_scratch")
         return _flagged(shown, entry, column, lang), None
     if column == "parameters":
-        return _flagged(value, entry, column, lang), parameter_sort_key(value)
+        return _flagged(survey_value(lang, value), entry, column, lang), parameter_sort_key(value)
     if column == "open_weights":
         return _bool_cell(value, lang)
     if column == "code":
@@ -160,7 +172,7 @@ def model_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str],
         return value[lang], None
     if column == "notes":
         return _notes_cell(entry, lang)
-    return _flagged(value, entry, column, lang), None
+    return _flagged(survey_value(lang, value), entry, column, lang), None
 
 
 def benchmark_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[str], str] | None = None) -> Cell:
@@ -175,10 +187,12 @@ def benchmark_cell(entry: Entry, column: str, lang: str, entry_href: Callable[[s
     if column in ("domain", "summary"):
         return value[lang], None
     if column in ("metric", "annotation"):
-        types = entry.get(f"{column}_types", [])
-        kinds = "、".join if lang == "zh" else ", ".join
-        title = kinds(label(lang, f"{column}_types", k) for k in types) if types else None
-        return (_cell("titled", text=value, title=title) if value else t(lang, "none")), None
+        if not value:
+            return t(lang, "none"), None
+        kinds = kinds_text(lang, f"{column}_types", entry)
+        if lang == "zh" and kinds:  # the survey's English wording stays one hover away
+            return _cell("titled", text=kinds, title=t(lang, "survey_wording", value=folded(value))), None
+        return _cell("titled", text=value, title=kinds), None
     if column == "size_k":
         if value is None:
             return t(lang, "none"), None
@@ -289,8 +303,11 @@ def glossary_table(terms: Iterable[Entry], lang: str) -> Markup:
     columns = (*order, "abbr", "definition")
     rows = []
     for term in terms:
+        definition, avoid = term["definition"][lang], term.get("avoid", {}).get(lang)
+        if avoid:
+            definition += t(lang, "glossary.avoid", variants=("、" if lang == "zh" else ", ").join(avoid))
         values = {"term_zh": term["zh"], "term_en": term["en"],
-                  "abbr": folded(term.get("abbr", "")) or t(lang, "none"), "definition": term["definition"][lang]}
+                  "abbr": folded(term.get("abbr", "")) or t(lang, "none"), "definition": definition}
         rows.append({"id": f'term-{term["id"]}', "data": {}, "cells": [(c, values[c], None) for c in columns],
                      "notes": None})
     return render("table.html", name="glossary", facets=None, caption=t(lang, "caption.glossary", count=len(terms)),
