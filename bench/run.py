@@ -28,6 +28,7 @@ from vlm_survey.languages import Language, registry
 SECTIONS = ("build", "scale", "weight", "mobile", "browser", "edit")
 NAMED_PAGES = (("home", "index"), ("chapter", "introduction"), ("model table", "architecture"))
 FIRST_VISIT = 200 * 1024  # bytes: every page's first visit, search index included
+ZH_INDEX = 90 * 1024  # bytes, gzipped: the Chinese search index (issue 12)
 LIGHTHOUSE = {"performance": 0.98, "accessibility": 1, "best-practices": 1, "seo": 1}  # lowest score, mobile
 READY_ON_SLOW_4G = 3.0  # seconds from navigation until Material's scripts and search are ready (bench/mobile.py)
 TEN_TIMES = 4  # the 10× data's build, against the 1× build's time
@@ -186,32 +187,34 @@ def page_url(language: Language, page: str) -> str:
 
 
 def section_weight(report: Report, site: Path, languages: Sequence[Language]) -> None:
-    rows, index_rows, entry_rows, chapters, visits = [], [], [], {}, {}
+    rows, index_rows, entry_rows, chapters, visits, fetched, indexes = [], [], [], {}, {}, {}, {}
     names = {page: label for label, page in NAMED_PAGES}
     with serving(site) as base, chromium() as browser:
         for language in languages:
             lang = language.code
+            raw, indexes[lang] = weight.search_index_size(site / language.subdir)
+            index_rows.append([lang, kb(raw), kb(indexes[lang])])
             entries = sorted(p.parent.relative_to(site / language.subdir).as_posix() for folder in ENTRY_FOLDERS
                              for p in (site / language.subdir / folder).glob("*/index.html"))
             for page in [*chapter_pages(site, language, languages), *entries]:
                 w = weight.load_page(browser, base + page_url(language, page))
-                visits[(lang, page)] = w.first_visit
+                visits[(lang, page)], fetched[(lang, page)] = w.total + indexes[lang], w.fetched
                 if page in entries:
                     continue
                 label = f"{page} ({names[page]})" if page in names else page
                 rows.append([lang, label, *(kb(w.by_kind[k]) for k in weight.KINDS), f"**{kb(w.total)}**",
-                             kb(w.first_visit)])
+                             kb(w.fetched), kb(visits[(lang, page)])])
                 if page != "index":
                     chapters[(lang, page)] = w.total
             sizes = sorted(visits[(lang, page)] for page in entries)
             entry_rows.append([lang, str(len(sizes)), kb(sizes[len(sizes) // 2]), kb(sizes[-1])])
-            raw, gz = weight.search_index_size(site / language.subdir)
-            index_rows.append([lang, kb(raw), kb(gz)])
     report.section("## Page weight\n\nWhat Chromium fetched for each page of the navigation, per language (the "
                    "named ones first): text gzipped at level 6 as a server would send it, fonts and images as they "
-                   "are. *First visit*: the total plus the search index, which Material's search worker fetches "
-                   "on every page load (an empty cache fetches both).\n\n"
-                   + md_table(["lang", "page", *weight.KINDS, "total", "first visit"], rows)
+                   "are. *Fetched*: what the page load fetched, with an empty cache; the search index is fetched "
+                   "only when the reader reaches for search (overrides/partials/search-on-demand.html), so it is "
+                   "not in it. *With the index*: the total plus the search index, the first visit of a reader "
+                   "who searches.\n\n"
+                   + md_table(["lang", "page", *weight.KINDS, "total", "fetched", "with the index"], rows)
                    + "\n\nThe model and benchmark pages, loaded one by one the same way (first visit):\n\n"
                    + md_table(["lang", "pages", "median", "heaviest"], entry_rows)
                    + "\n\nThe search index:\n\n" + md_table(["lang", "raw", "gzipped"], index_rows))
@@ -230,6 +233,11 @@ def section_weight(report: Report, site: Path, languages: Sequence[Language]) ->
                   "pages over budget", " / ".join(f"{kb(size)} ({page})" for page, size in worst)
                   + f"; {' / '.join(map(str, over))} of {len(visits) // len(codes)}", f"≤ {kb(FIRST_VISIT)}",
                   not any(over))
+    heaviest = max(fetched.items(), key=lambda item: item[1])
+    report.budget("first visit as fetched, the search index left for the first search: the heaviest page",
+                  f"{kb(heaviest[1])} ({' '.join(heaviest[0])})", f"≤ {kb(FIRST_VISIT)}", heaviest[1] <= FIRST_VISIT)
+    if "zh" in indexes:
+        report.budget("search index, Chinese, gzipped", kb(indexes["zh"]), f"≤ {kb(ZH_INDEX)}", indexes["zh"] <= ZH_INDEX)
 
 
 def section_mobile(report: Report, site: Path, languages: Sequence[Language]) -> None:

@@ -2,8 +2,9 @@
 
 Chromium loads the page from a local server and every response is recorded (fonts only when a glyph
 needs them, workers included). Text (HTML, CSS, JS, JSON, SVG) counts gzipped at level 6; fonts and
-images count as they are, being compressed already. The search index, which Material's worker
-fetches on every page load, is reported on its own; a first visit (empty cache) fetches both.
+images count as they are, being compressed already. The search index is reported on its own: the
+site fetches it when the reader first reaches for search (overrides/partials/search-on-demand.html), so
+a page load that does not search leaves it out, and a reader who searches adds it once.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class Weight:
         return sum(self.by_kind.values())
 
     @property
-    def first_visit(self) -> int:
-        """Everything a reader's browser fetches for the page with an empty cache, the search index included."""
+    def fetched(self) -> int:
+        """Everything the browser fetched for the page with an empty cache (the search index only if fetched)."""
         return self.total + self.search_index
 
 
