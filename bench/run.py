@@ -116,19 +116,26 @@ def section_scale(report: Report, workdir: Path, source: Path, factors: list[int
         points.append(scale.measure(copy, factor, counts, count, timeout))
         if points[-1].seconds:
             copies[factor] = copy
+            if factor <= 10:  # how the engine alone scales, for the 10× budget
+                scale.measure_bare(copy, points[-1], count)
     base = points[0].median if points[0].seconds else None
+    bare_base = median(points[0].bare) if points[0].bare else None
     rows = []
     for p in points:
         shown = f"> {timeout:.0f} (stopped)" if not p.seconds else f"{p.median:.1f}"
         ratio = f"{p.median / base:.1f}" if base and p.seconds else "–"
+        bare = f"{median(p.bare):.1f}" if p.bare else "–"
+        bare_ratio = f"{median(p.bare) / bare_base:.1f}" if p.bare and bare_base else "–"
         rows.append([f"{p.factor}×", f"{p.counts['models']} + {p.counts['benchmarks']}", str(p.pages or "–"),
-                     shown, f"{median(p.cpu):.1f}" if p.cpu else "–", ratio,
+                     shown, f"{median(p.cpu):.1f}" if p.cpu else "–", ratio, bare, bare_ratio,
                      f"{max(p.peak_mb):.0f}" if p.peak_mb else "–", f"{p.table_page_kb:,.0f}" if p.pages else "–"])
     for p in points:
         if p.factor == 10 and not base:
             report.budget("scale: 10× data / 1× build time", "the 1× build was stopped", f"≤ {TEN_TIMES}", None)
         elif p.factor == 10:
             ratio = f"{p.median / base:.1f}" if p.seconds else f"> {timeout / base:.0f} (stopped)"
+            if p.bare and bare_base:
+                ratio += f" (bare Material on the same pages: {median(p.bare) / bare_base:.1f})"
             report.budget("scale: 10× data / 1× build time", ratio, f"≤ {TEN_TIMES}",
                           bool(p.seconds) and p.median / base <= TEN_TIMES)
         if p.factor == 100:
@@ -139,9 +146,11 @@ def section_scale(report: Report, workdir: Path, source: Path, factors: list[int
     text = ("## Scale\n\nSynthetic data: every model and benchmark copied into variants with unique ids "
             "(bench/synth.py), in a working copy. Wall seconds are medians of "
             f"{', '.join(f'{r} ({f}×)' for f, r in zip(factors, runs))} cold `make build` runs; peak memory is "
-            "the largest process's.\n\n"
-            + md_table(["data", "models + benchmarks", "HTML pages", "build s", "CPU s", "× 1×", "peak MB",
-                        "model-table page KB"], rows))
+            "the largest process's."
+            + " *Bare*: bare Material building the same pages (as for the build cost), which shows how the "
+            "engine alone grows with the data.\n\n"
+            + md_table(["data", "models + benchmarks", "HTML pages", "build s", "CPU s", "× 1×", "bare s",
+                        "bare × 1×", "peak MB", "model-table page KB"], rows))
     root = registry(source)[0]
     if profile_factor in copies:
         text += "\n\n" + profile_text(copies[profile_factor], root.code,

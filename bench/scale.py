@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.buildcost import real_build
+from bench.buildcost import BARE_DIR, bare_build, prepare_bare, real_build
 from bench.common import copy_repo, median
 from bench.synth import scale_data
 
@@ -21,6 +21,7 @@ class ScalePoint:
     peak_mb: list[float] = field(default_factory=list)
     pages: int = 0
     table_page_kb: float = 0.0  # the Chinese model-table page (architecture), uncompressed
+    bare: list[float] = field(default_factory=list)  # bare Material building the same pages (buildcost.py)
 
     @property
     def median(self) -> float:
@@ -47,3 +48,11 @@ def measure(copy: Path, factor: int, counts: dict[str, int], runs: int, timeout:
     point.pages = sum(1 for _ in site.rglob("*.html"))
     point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
     return point
+
+
+def measure_bare(copy: Path, point: ScalePoint, runs: int) -> None:
+    """`runs` builds of the same pages by bare Material (the build cost's reference), into `point.bare`:
+    how the engine alone scales with the data."""
+    configs = prepare_bare(copy)
+    for _ in range(runs):
+        point.bare.append(bare_build(copy, configs, copy / BARE_DIR / "site").seconds)
