@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from bs4 import NavigableString, Tag
 from pypdf import PdfReader
 
 from helpers import LANGUAGES, LANGS, ROOT, page_path, soup
@@ -67,6 +68,17 @@ def holds(text: str, expected: str) -> bool:
     return re.search(pattern(expected), text) is not None
 
 
+def leading_text(paragraph: Tag | None, length: int = 30) -> str:
+    """The first words of `paragraph`, up to its first formula (whose text a PDF holds as drawn glyphs)."""
+    words = []
+    for node in paragraph.descendants if paragraph else ():
+        if isinstance(node, Tag) and "vlm-math" in node.get("class", []):
+            break
+        if isinstance(node, NavigableString):
+            words.append(str(node))
+    return "".join(words).strip()[:length]
+
+
 def texts(reader: PdfReader) -> list[str]:
     """Each page's text, `plain`."""
     return [plain(page.extract_text() or "") for page in reader.pages]
@@ -106,6 +118,19 @@ def test_chapters_start_on_pages_of_their_own_with_their_address(pdfs: dict[str,
         assert plain(base + page_url(src)) in pages[start], (src, start)
     first = pages[0]
     assert holds(first, next(x for x in LANGUAGES if x.code == lang).site_name) and plain(base) in first
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_exercises_print_with_their_answers(pdfs: dict[str, PdfReader], site: Path, lang: str) -> None:
+    """A handout holds the answers: the folded ones of every chapter's exercises are printed open."""
+    pages = "".join(texts(pdfs[lang]))
+    for src in ("introduction.md", "challenges.md"):
+        article = soup(page_path(site, lang, page_name(src))).select_one("article")
+        answers = [leading_text(q.find("p", recursive=False)) for q in article.select("details.question")]
+        checked = [words for words in answers if len(words) >= 8]  # not those that open with a formula
+        assert len(checked) >= 2, f"{lang} {src}: too few answers to check: {answers}"
+        for words in checked:
+            assert holds(pages, words), f"{lang} {src}: an answer is not in the PDF: {words!r}"
 
 
 @pytest.mark.parametrize("lang", list(LANGS))
