@@ -260,20 +260,25 @@ def section_mobile(report: Report, site: Path, languages: Sequence[Language]) ->
                    "served locally with gzip. *Other hosts*: requests to anything but the local server; *lost*: "
                    "the weighted audits that scored below 1.\n\n"
                    + md_table(["page", *LIGHTHOUSE, "other hosts", "lost"], rows)
-                   + "\n\nSlow 4G (1.6 Mbps, 150 ms; bench/mobile.py says what *ready* means), every page of the "
-                   "navigation, an empty cache:\n\n"
-                   + md_table(["page", "ready"], [[path, f"{ms / 1000:.2f} s"] for path, ms in ready.items()]))
+                   + "\n\nSlow 4G (1.6 Mbps, 150 ms; bench/mobile.py says what *ready* and *search ready* mean), "
+                   "every page of the navigation, an empty cache:\n\n"
+                   + md_table(["page", "ready", "search ready, from the tap"],
+                              [[path, f"{ms / 1000:.2f} s", f"{search / 1000:.2f} s"]
+                               for path, (ms, search) in ready.items()]))
     for category, budget in LIGHTHOUSE.items():
         low = min(results, key=lambda r: r.scores[category])
         report.budget(f"Lighthouse mobile {category}: the lowest of {len(results)} pages",
                       f"{low.scores[category]:.2f} ({low.path})", f"≥ {budget:.2f}", low.scores[category] >= budget)
     foreign = sum(len(r.foreign) for r in results)
     report.budget("Lighthouse: requests to another host, served locally", str(foreign), "0", not foreign)
-    over = [path for path, ms in ready.items() if ms > READY_ON_SLOW_4G * 1000]
-    slowest = max(ready, key=ready.get)
+    over = [path for path, (ms, _) in ready.items() if ms > READY_ON_SLOW_4G * 1000]
+    slowest = max(ready, key=lambda path: ready[path][0])
     report.budget(f"slow 4G: ready on every page of the navigation ({len(ready)})",
-                  f"slowest {ready[slowest] / 1000:.2f} s ({slowest}); {len(over)} over", f"≤ {READY_ON_SLOW_4G:g} s",
+                  f"slowest {ready[slowest][0] / 1000:.2f} s ({slowest}); {len(over)} over", f"≤ {READY_ON_SLOW_4G:g} s",
                   not over)
+    searches = sorted(search for _, search in ready.values())
+    report.section(f"First search on slow 4G, from the tap to search ready (the index fetched and built): median "
+                   f"{searches[len(searches) // 2] / 1000:.2f} s, slowest {searches[-1] / 1000:.2f} s.")
 
 
 def section_browser(report: Report, sites: dict[str, Path], rounds: int) -> None:
