@@ -56,16 +56,18 @@ def real_build(copy: Path, site: Path, timeout: float | None = None) -> tuple[Ru
     return run, {int(step): float(seconds) for step, seconds in STEP_DONE.findall(run.output)}
 
 
-def prepare_bare(copy: Path) -> list[tuple[Path, Language]]:
+def prepare_bare(copy: Path, built: bool = False) -> list[tuple[Path, Language]]:
     """Capture every page of each language and write the bare configs; return them in build order.
 
     A real build stages each language (config, pages, snippets, catalog) beside its site; `capture` builds
     that staged config once more, keeping each page's Markdown after the macros ran. The bare folder of a
     language holds those pages, the staged snippets (included when the Markdown is rendered) and a config
-    that inherits the staged one with the search plugin only.
+    that inherits the staged one with the search plugin only. `built`: the copy's site/ was just built
+    from its current sources, so its staging is used as it is.
     """
     site = copy / "site"
-    real_build(copy, site)
+    if not built:
+        real_build(copy, site)
     configs = []
     for language in registry(copy):
         stage = stage_folder(site) / language.code

@@ -52,7 +52,7 @@ def measure(copy: Path, factor: int, counts: dict[str, int], runs: int, timeout:
 
 def measure_bare(copy: Path, point: ScalePoint, runs: int) -> None:
     """`runs` builds of the same pages by bare Material (the build cost's reference), into `point.bare`:
-    how the engine alone scales with the data."""
-    configs = prepare_bare(copy)
+    how the engine alone scales with the data. The copy's site was built by `measure`."""
+    configs = prepare_bare(copy, built=True)
     for _ in range(runs):
         point.bare.append(bare_build(copy, configs, copy / BARE_DIR / "site").seconds)

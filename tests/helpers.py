@@ -29,6 +29,9 @@ from vlm_survey.loopback import serving  # noqa: F401 - the tests import it from
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = registry(ROOT)
 LANGS = {language.code: language.subdir for language in LANGUAGES}  # code: folder under the site
+# The survey's eight core chapters, in reading order (the home page's cards, the teaching blocks).
+CORE_CHAPTERS = ("concepts", "vit", "introduction", "architecture", "training", "benchmarks", "applications",
+                 "challenges")
 
 # --- working copies ---------------------------------------------------------------------------------------
 

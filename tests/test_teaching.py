@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from helpers import LANGS, page_path, soup
+from helpers import CORE_CHAPTERS, LANGS, page_path, soup
 
-CORE = ("concepts", "vit", "introduction", "architecture", "training", "benchmarks", "applications", "challenges")
 WORKED = {
     "architecture": ["worked-example-llava-tokens"],
     "training": ["worked-example-clip-infonce", "worked-example-grpo"],
@@ -46,7 +45,7 @@ def exercises(page: Tag) -> list[Tag]:
     return [d for d in folded if "vlm-cite" not in d.get("class", [])]  # the page's "cite this page" block follows
 
 
-@pytest.mark.parametrize("page", CORE)
+@pytest.mark.parametrize("page", CORE_CHAPTERS)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_the_survey_map_opens_the_chapter(site: Path, lang: str, page: str) -> None:
     body = article(site, lang, page)
@@ -61,7 +60,7 @@ def test_the_survey_map_opens_the_chapter(site: Path, lang: str, page: str) -> N
     assert not missing, f"{lang}/{page}: the survey map links sections that do not exist: {missing}"
 
 
-@pytest.mark.parametrize("page", CORE)
+@pytest.mark.parametrize("page", CORE_CHAPTERS)
 @pytest.mark.parametrize("lang", list(LANGS))
 def test_takeaways_then_exercises_with_folded_answers(site: Path, lang: str, page: str) -> None:
     body = article(site, lang, page)
@@ -82,7 +81,7 @@ def test_takeaways_then_exercises_with_folded_answers(site: Path, lang: str, pag
             f"{lang}/{page}: the exercise {summary} has no answer inside"
 
 
-@pytest.mark.parametrize("page", CORE)
+@pytest.mark.parametrize("page", CORE_CHAPTERS)
 def test_both_languages_ask_the_same_number_of_questions(site: Path, page: str) -> None:
     counts = {lang: len(exercises(article(site, lang, page))) for lang in LANGS}
     assert len(set(counts.values())) == 1, f"{page}: exercises per language differ: {counts}"

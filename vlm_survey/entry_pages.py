@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 from vlm_survey import tables
 from vlm_survey.citation import entry_bibtex
-from vlm_survey.i18n import check_language, t
+from vlm_survey.i18n import check_language, listed, t
 from vlm_survey.render import folded, render
 
 Entry = dict[str, Any]
@@ -89,19 +89,18 @@ def _survey_words(bench: Entry, field: str, lang: str) -> str:
 def _publication(entry: Entry, lang: str) -> tuple[str, str]:
     """The row naming the (first) paper: its title, then its authors as a reader of `lang` cites them."""
     authors = [a for a in entry["authors"] if a != "others"]
-    names = ("、" if lang == "zh" else ", ").join(authors)
+    names = listed(lang, authors)
     if len(authors) < len(entry["authors"]):
         names = t(lang, "entry.and_others", names=names)
     return t(lang, "entry.publication"), t(lang, "entry.publication_text", title=folded(entry["title"]), authors=names)
 
 
 def _model_rows(model: Entry, lang: str) -> list[tuple[str, Any]]:
-    rows = [_publication(model, lang)]
-    rows += [(t(lang, f"col.{f}"), tables.model_cell(model, f, lang)[0]) for f in MODEL_FIELDS]
+    rows = [(t(lang, f"col.{f}"), tables.model_cell(model, f, lang)[0]) for f in MODEL_FIELDS]
     if "connector_detail" in model:
-        index = MODEL_FIELDS.index("connector") + 2
+        index = MODEL_FIELDS.index("connector") + 1
         rows.insert(index, (t(lang, "col.connector_detail"), model["connector_detail"][lang]))
-    return rows
+    return [_publication(model, lang), *rows]
 
 
 def _benchmark_rows(bench: Entry, lang: str) -> list[tuple[str, Any]]:

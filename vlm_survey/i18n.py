@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Iterable
 
 from vlm_survey.languages import TEXT_LANGUAGES as LANGUAGES
 
@@ -22,7 +23,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "是", "no": "否", "unknown": "未知", "none": "—", "from_scratch": "从零训练",
         "code_link": "代码", "project_link": "项目主页", "paper_link": "论文",
         "row_link": "链接到此行", "paper_says": "原始来源为",
-        "survey_wording": "综述原文：{value}", "glossary.avoid": "（本站不写作：{variants}）", "survey_value.Undisclosed": "未公开",
+        "list_separator": "、", "survey_wording": "综述原文：{value}", "glossary.avoid": "（本站不写作：{variants}）",
+        "survey_value.Undisclosed": "未公开",
         "size_unit": "K", "uncertain": "待核实：未能与论文原文核对",
         "correction": "† {field}：综述表格为“{survey}”，原始来源为“{original}”。{note}",
         "caption.models": "模型一览（{count} 个）", "caption.benchmarks": "基准一览（{count} 个）",
@@ -66,7 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "entry.kind.models": "模型", "entry.kind.benchmarks": "基准",
         "entry.details": "基本信息", "entry.links": "链接", "entry.bibtex": "BibTeX", "entry.related": "相关条目",
         "entry.publication": "论文", "entry.publication_text": "{title}（{authors}）",
-        "entry.and_others": "{names} 等", "entry.field": "字段", "entry.survey_value": "综述表格", "entry.original_value": "原始来源", "entry.why": "说明",
+        "entry.and_others": "{names} 等", "entry.field": "字段", "entry.survey_value": "综述表格",
+        "entry.original_value": "原始来源", "entry.why": "说明",
         "entry.no_corrections": "本站未发现综述表格与原始来源在此条目上有出入。",
         "entry.data_file": "GitHub 上的数据文件",
         "entry.in_table.models": "在模型总表中查看此行", "entry.in_table.benchmarks": "在基准表中查看此行",
@@ -118,7 +121,8 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "Yes", "no": "No", "unknown": "Unknown", "none": "—", "from_scratch": "Trained from scratch",
         "code_link": "Code", "project_link": "Project", "paper_link": "Paper",
         "row_link": "Link to this row", "paper_says": "primary source says",
-        "survey_wording": "The survey's wording: {value}", "glossary.avoid": " (not written here: {variants})", "survey_value.Undisclosed": "Undisclosed",
+        "list_separator": ", ", "survey_wording": "The survey's wording: {value}",
+        "glossary.avoid": " (not written here: {variants})", "survey_value.Undisclosed": "Undisclosed",
         "size_unit": "K", "uncertain": "Unconfirmed: not checked against the paper itself",
         "correction": "† {field}: the survey table says “{survey}”; the primary source says “{original}”. {note}",
         "caption.models": "Models ({count})", "caption.benchmarks": "Benchmarks ({count})",
@@ -160,7 +164,8 @@ LABELS: dict[str, dict[str, str]] = {
         "entry.kind.models": "Model", "entry.kind.benchmarks": "Benchmark",
         "entry.details": "Details", "entry.links": "Links", "entry.bibtex": "BibTeX", "entry.related": "Related entries",
         "entry.publication": "Paper", "entry.publication_text": "“{title}”, by {authors}",
-        "entry.and_others": "{names} et al.", "entry.field": "Field", "entry.survey_value": "Survey's table", "entry.original_value": "Primary source",
+        "entry.and_others": "{names} et al.", "entry.field": "Field", "entry.survey_value": "Survey's table",
+        "entry.original_value": "Primary source",
         "entry.why": "Note",
         "entry.no_corrections": "This site found no disagreement between the survey's table and the primary source "
                                 "for this entry.",
@@ -223,6 +228,11 @@ def t(lang: str, key: str, default: str | None = None, **values: object) -> str:
 def date_text(lang: str, date: datetime.date) -> str:
     """`date` as a reader of `lang` writes it: 2026年12月1日, 1 December 2026."""
     return t(lang, "chrome.date", year=date.year, day=date.day, month_name=t(lang, f"chrome.month.{date.month}"))
+
+
+def listed(lang: str, items: Iterable[str]) -> str:
+    """`items` written as a list in `lang`: 甲、乙、丙; a, b, c."""
+    return t(lang, "list_separator").join(items)
 
 
 def label(lang: str, field: str, value: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from markupsafe import Markup
 
-from vlm_survey.i18n import LABELS, check_language, label, t
+from vlm_survey.i18n import LABELS, check_language, label, listed, t
 from vlm_survey.render import folded, macro, render
 from vlm_survey.render import text as text  # re-exported: the one escaping of data text, as before
 
@@ -113,7 +113,7 @@ def survey_value(lang: str, value: Any) -> Any:
 def kinds_text(lang: str, field: str, entry: Entry) -> str | None:
     """The labels of an entry's normalised `field` (metric_types, annotation_types), joined; None without any."""
     types = entry.get(field, [])
-    return ("、" if lang == "zh" else ", ").join(label(lang, field, k) for k in types) if types else None
+    return listed(lang, (label(lang, field, k) for k in types)) if types else None
 
 
 def _bool_cell(value: bool | None, lang: str) -> Cell:
@@ -305,7 +305,7 @@ def glossary_table(terms: Iterable[Entry], lang: str) -> Markup:
     for term in terms:
         definition, avoid = term["definition"][lang], term.get("avoid", {}).get(lang)
         if avoid:
-            definition += t(lang, "glossary.avoid", variants=("、" if lang == "zh" else ", ").join(avoid))
+            definition += t(lang, "glossary.avoid", variants=listed(lang, avoid))
         values = {"term_zh": term["zh"], "term_en": term["en"],
                   "abbr": folded(term.get("abbr", "")) or t(lang, "none"), "definition": definition}
         rows.append({"id": f'term-{term["id"]}', "data": {}, "cells": [(c, values[c], None) for c in columns],
