@@ -156,10 +156,12 @@ def test_tables_and_diagrams_stay_out_of_the_index(request: pytest.FixtureReques
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_index_is_fetched_when_the_reader_reaches_for_search(page: object, server: str, width: int) -> None:
-    """A page load fetches no search index (overrides/partials/search-on-demand.html); the first touch of
-    search fetches it, and the search then finds pages. On a phone, search opens from the header's button."""
+    """A page load fetches neither the search index nor the search worker's script
+    (overrides/partials/search-on-demand.html); the first touch of search fetches both, and the search then
+    finds pages. On a phone, search opens from the header's button."""
     fetched: list[str] = []
-    page.on("request", lambda request: fetched.append(request.url) if INDEX["site"][0] in request.url else None)
+    wanted = (INDEX["site"][0], "/workers/search.")
+    page.on("request", lambda request: fetched.append(request.url) if any(w in request.url for w in wanted) else None)
     page.set_viewport_size({"width": width, "height": 844})
     page.goto(f"{server}/architecture/")
     page.wait_for_load_state("networkidle")
@@ -169,6 +171,7 @@ def test_the_index_is_fetched_when_the_reader_reaches_for_search(page: object, s
     else:
         page.locator(".md-search__input").click()
     page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('search_index'))")
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('/workers/search.'))")
     field = page.locator(".md-search__input")
     field.fill("幻觉")
     field.press("End")  # Material searches on key-up

@@ -150,13 +150,15 @@ def _zensical(project: Path, config_file: Path, target: Path, *, strict: bool) -
     "modern" variant; and it reads relative URLs in raw HTML from the page's source file, not from its
     URL. So it builds from `zensical.yml`, written beside the staged config with the INHERIT chain
     resolved as MkDocs resolves it, Material's look (`theme.variant: classic`), the Markdown extension
-    vlm_survey/zensical_links.py (raw HTML links keep MkDocs' meaning) and a site folder inside the
-    staging folder, which is then moved to `target`.
+    vlm_survey/zensical_links.py (raw HTML links keep MkDocs' meaning), `extra.engine: zensical` (for the
+    templates that differ: overrides/partials/search-on-demand.html) and a site folder inside the staging
+    folder, which is then moved to `target`.
     """
     stage = config_file.parent
     built = stage / ZENSICAL_SITE
     flat = stage / "zensical.yml"
-    flat.write_text(flat_config(config_file, {"site_dir": ZENSICAL_SITE, "theme": {"variant": "classic"}},
+    flat.write_text(flat_config(config_file, {"site_dir": ZENSICAL_SITE, "theme": {"variant": "classic"},
+                                              "extra": {"engine": "zensical"}},
                                  extensions=["vlm_survey.zensical_links"]), encoding="utf-8")
     shutil.rmtree(built, ignore_errors=True)
     command = [str(Path(sys.executable).with_name("zensical")), "build", "--clean", "-f", str(flat)]
