@@ -35,9 +35,10 @@
   }
 
   /* Ids of the rows `tables` show, in the order shown (sorting reorders rows; the rows past a long table's
-     window wait, in order, in its second body), each once. */
+     window wait in its second body, which tables.js puts in order when asked by "vlm:read-rows"), each once. */
   function visibleIds(tables) {
     var ids = [];
+    document.dispatchEvent(new Event("vlm:read-rows"));
     tables.forEach(function (table) {
       [].forEach.call(table.querySelectorAll("tbody tr[data-entry]"), function (row) {
         if (row.hidden || getComputedStyle(row).display === "none") return;
