@@ -27,7 +27,7 @@ from vlm_survey.languages import Language, registry
 
 SECTIONS = ("build", "scale", "weight", "mobile", "browser", "edit")
 NAMED_PAGES = (("home", "index"), ("chapter", "introduction"), ("model table", "architecture"))
-FIRST_VISIT = 200 * 1024  # bytes: every page's first visit, search index included
+FIRST_VISIT = 200 * 1024  # bytes: every page's first visit, the first search included (index, worker)
 ZH_INDEX = 90 * 1024  # bytes, gzipped: the Chinese search index (issue 12)
 LIGHTHOUSE = {"performance": 0.98, "accessibility": 1, "best-practices": 1, "seo": 1}  # lowest score, mobile
 READY_ON_SLOW_4G = 3.0  # seconds from navigation until Material's scripts and search are ready (bench/mobile.py)
@@ -202,12 +202,13 @@ def section_weight(report: Report, site: Path, languages: Sequence[Language]) ->
         for language in languages:
             lang = language.code
             raw, indexes[lang] = weight.search_index_size(site / language.subdir)
-            index_rows.append([lang, kb(raw), kb(indexes[lang])])
+            search = weight.first_search(browser, base + page_url(language, "index"))
+            index_rows.append([lang, kb(raw), kb(indexes[lang]), kb(search.fetched)])
             entries = sorted(p.parent.relative_to(site / language.subdir).as_posix() for folder in ENTRY_FOLDERS
                              for p in (site / language.subdir / folder).glob("*/index.html"))
             for page in [*chapter_pages(site, language, languages), *entries]:
                 w = weight.load_page(browser, base + page_url(language, page))
-                visits[(lang, page)], fetched[(lang, page)] = w.total + indexes[lang], w.fetched
+                visits[(lang, page)], fetched[(lang, page)] = w.total + search.fetched, w.fetched
                 if page in entries:
                     continue
                 label = f"{page} ({names[page]})" if page in names else page
@@ -220,13 +221,16 @@ def section_weight(report: Report, site: Path, languages: Sequence[Language]) ->
     report.section("## Page weight\n\nWhat Chromium fetched for each page of the navigation, per language (the "
                    "named ones first): text gzipped at level 6 as a server would send it, fonts and images as they "
                    "are. *Fetched*: what the page load fetched, with an empty cache; the search index is fetched "
-                   "only when the reader reaches for search (overrides/partials/search-on-demand.html), so it is "
-                   "not in it. *With the index*: the total plus the search index, the first visit of a reader "
-                   "who searches.\n\n"
+                   "only when the reader reaches for search (overrides/partials/search-on-demand.html), with the "
+                   "search worker's script and the scripts the worker loads, so they are not in it. *With the "
+                   "index*: the total plus what the first search fetches, the first visit of a reader who "
+                   "searches.\n\n"
                    + md_table(["lang", "page", *weight.KINDS, "total", "fetched", "with the index"], rows)
                    + "\n\nThe model and benchmark pages, loaded one by one the same way (first visit):\n\n"
                    + md_table(["lang", "pages", "median", "heaviest"], entry_rows)
-                   + "\n\nThe search index:\n\n" + md_table(["lang", "raw", "gzipped"], index_rows))
+                   + "\n\nThe search index, and everything the first search fetches (the index, the worker's "
+                   "script, the scripts it loads; measured on the home page):\n\n"
+                   + md_table(["lang", "index raw", "index gzipped", "first search fetches"], index_rows))
     codes = [language.code for language in languages]
     plain = [chapters[(lang, "introduction")] for lang in codes if (lang, "introduction") in chapters]
     if plain:
@@ -238,7 +242,7 @@ def section_weight(report: Report, site: Path, languages: Sequence[Language]) ->
     worst = [max(((page, size) for (code, page), size in visits.items() if code == lang), key=lambda item: item[1])
              for lang in codes]
     over = [sum(size > FIRST_VISIT for (code, _), size in visits.items() if code == lang) for lang in codes]
-    report.budget(f"first visit, search index included: the heaviest page of each language ({' / '.join(codes)}); "
+    report.budget(f"first visit, the first search included: the heaviest page of each language ({' / '.join(codes)}); "
                   "pages over budget", " / ".join(f"{kb(size)} ({page})" for page, size in worst)
                   + f"; {' / '.join(map(str, over))} of {len(visits) // len(codes)}", f"≤ {kb(FIRST_VISIT)}",
                   not any(over))

@@ -3,8 +3,9 @@
 Chromium loads the page from a local server and every response is recorded (fonts only when a glyph
 needs them, workers included). Text (HTML, CSS, JS, JSON, SVG) counts gzipped at level 6; fonts and
 images count as they are, being compressed already. The search index is reported on its own: the
-site fetches it when the reader first reaches for search (overrides/partials/search-on-demand.html), so
-a page load that does not search leaves it out, and a reader who searches adds it once.
+site fetches it, with the search worker's script and the scripts the worker loads, when the reader first
+reaches for search (overrides/partials/search-on-demand.html), so a page load that does not search
+leaves them out, and a reader who searches adds them once (`first_search`).
 """
 
 from __future__ import annotations
@@ -75,25 +76,55 @@ def weigh(resources: Iterable[Resource]) -> Weight:
     return weight
 
 
+def _resources(responses: Iterable[object]) -> list[Resource]:
+    resources = []
+    for response in responses:
+        try:
+            body = response.body()
+        except Exception:  # a redirect or an aborted request has no body
+            continue
+        resources.append(Resource(response.url, response.request.resource_type, body))
+    return resources
+
+
+def _open(browser: object, url: str, responses: list[object]) -> tuple[object, object]:
+    """A fresh context recording every response into `responses`, with `url` loaded and the network idle."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.on("response", lambda response: responses.append(response))
+    page = context.new_page()
+    page.goto(url, wait_until="load")  # every script has run
+    page.wait_for_load_state("networkidle")  # and what they fetched has arrived
+    return context, page
+
+
 def load_page(browser: object, url: str) -> Weight:
     """Open `url` in a fresh context, wait until the network is idle, weigh everything fetched."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
     responses: list[object] = []
-    context.on("response", lambda response: responses.append(response))
+    context, _ = _open(browser, url, responses)
     try:
-        page = context.new_page()
-        page.goto(url, wait_until="load")  # every script has run
-        page.wait_for_load_state("networkidle")  # and what they fetched has arrived
-        resources = []
-        for response in responses:
-            try:
-                body = response.body()
-            except Exception:  # a redirect or an aborted request has no body
-                continue
-            resources.append(Resource(response.url, response.request.resource_type, body))
+        return weigh(_resources(responses))
     finally:
         context.close()
-    return weigh(resources)
+
+
+# Material's search box says its placeholder once the worker has the index ("Initializing search" before).
+_SEARCH_READY = """() => document.querySelector('.md-search-result__meta').textContent
+  === JSON.parse(document.querySelector('#__config').textContent).translations['search.result.placeholder']"""
+
+
+def first_search(browser: object, url: str) -> Weight:
+    """What the first search on `url` fetches after the page load (the index, the worker's script, the
+    scripts the worker loads): from a click in the search field until search is ready and the network idle."""
+    responses: list[object] = []
+    context, page = _open(browser, url, responses)
+    try:
+        loaded = len(responses)
+        page.click(".md-search__input")
+        page.wait_for_function(_SEARCH_READY, timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        return weigh(_resources(responses[loaded:]))
+    finally:
+        context.close()
 
 
 def search_index_size(site: Path) -> tuple[int, int]:

@@ -119,3 +119,16 @@ def test_browser_timings_run_on_the_real_site(browser: object, server: str) -> N
     assert filtering is not None and len(filtering.total) == len(interact.FILTER_TERMS)
     for timings in (search, sort, filtering):
         assert all(total >= script >= 0 for total, script in zip(timings.total, timings.script))
+
+
+@pytest.mark.browser
+def test_the_first_search_weighs_the_index_and_the_worker(browser: object, server: str, site: Path) -> None:
+    """What the first search fetches: the index (as search_index_size weighs it) and the worker's script,
+    which the page load leaves for then (overrides/partials/search-on-demand.html)."""
+    loaded = weight.load_page(browser, f"{server}/")
+    searched = weight.first_search(browser, f"{server}/")
+    worker = next((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    assert searched.search_index == weight.search_index_size(site)[1]
+    assert [url for url in searched.urls if "/workers/search." in url]
+    assert searched.by_kind["js"] >= len(gzip.compress(worker.read_bytes(), compresslevel=6, mtime=0))
+    assert not [url for url in loaded.urls if "/workers/search." in url] and loaded.search_index == 0
