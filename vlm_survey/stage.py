@@ -196,6 +196,9 @@ def _dates(project: Path) -> dict[str, str]:
         return {}
 
 
+CHROME_KEYS = ("vlm_edit", "vlm_report", "vlm_labels", "vlm_updated", "vlm_updated_text")  # chrome's front matter
+
+
 def chrome(language: Language, base: dict[str, Any], source: str, url: str, title: str,
            date: str | None) -> dict[str, Any]:
     """What the theme shows at the foot of a page (overrides/partials/source-file.html), as front matter: its
@@ -215,6 +218,16 @@ def chrome(language: Language, base: dict[str, Any], source: str, url: str, titl
         meta["vlm_updated"] = date
         meta["vlm_updated_text"] = date_text(lang, datetime.date.fromisoformat(date))
     return meta
+
+
+def without_meta(markdown: str, keys: Sequence[str]) -> str:
+    """The page as it was before `with_meta` added `keys` to it: their lines at the top of its front matter
+    taken off."""
+    head, _, rest = markdown.partition("\n")
+    lines = rest.split("\n")
+    start = next((n for n, line in enumerate(lines) if not line.startswith(tuple(f"{key}: " for key in keys))),
+                 len(lines))
+    return "\n".join([head, *lines[start:]])
 
 
 def with_meta(markdown: str, meta: dict[str, Any]) -> str:
@@ -250,8 +263,8 @@ def _recorded(folder: Path) -> Renders:
         return {}
     names = [name for name in digests if ENTRY_PAGE.fullmatch(name)] if isinstance(digests, dict) else []
     pages = {name: folder / "docs" / name for name in names}
-    return {name: (str(digests[name]), path.read_bytes().decode("utf-8")) for name, path in pages.items()
-            if path.is_file()}
+    return {name: (str(digests[name]), without_meta(path.read_bytes().decode("utf-8"), CHROME_KEYS))
+            for name, path in pages.items() if path.is_file()}
 
 
 @functools.lru_cache(maxsize=1)
