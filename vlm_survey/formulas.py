@@ -19,6 +19,7 @@ formula.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -88,6 +89,7 @@ def render(markdown: str, source: str = "(page)") -> str:
     return rendered
 
 
+@functools.lru_cache(maxsize=4096)  # the languages share most formulas
 def convert(tex: str, display: bool) -> str:
     """The HTML of `tex` (templates/formula.html), written so that Markdown and templates leave it as it is
     (raises LatexError, whose message starts with the offset in `tex` of what is wrong)."""
