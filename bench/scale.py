@@ -22,6 +22,7 @@ class ScalePoint:
     pages: int = 0
     table_page_kb: float = 0.0  # the Chinese model-table page (architecture), uncompressed
     bare: list[float] = field(default_factory=list)  # bare Material building the same pages (buildcost.py)
+    stopped: bool = False  # a build exceeded the timeout
 
     @property
     def median(self) -> float:
@@ -34,25 +35,29 @@ def prepare(workdir: Path, factor: int, source: Path) -> tuple[Path, dict[str, i
     return copy, scale_data(copy / "data", factor)
 
 
-def measure(copy: Path, factor: int, counts: dict[str, int], runs: int, timeout: float) -> ScalePoint:
-    """`runs` cold builds; none recorded once one exceeds `timeout` (it is stopped)."""
-    point = ScalePoint(factor, counts)
+def build_once(copy: Path, point: ScalePoint, timeout: float) -> None:
+    """One cold build of `copy`, recorded in `point`; a build that exceeds `timeout` is stopped, and the point
+    then keeps no times (its site is incomplete)."""
+    if point.stopped:
+        return
     site = copy / "site"
-    for _ in range(runs):
-        run, _ = real_build(copy, site, timeout)
-        if run.returncode != 0:
-            return ScalePoint(factor, counts)  # stopped: its site is incomplete
-        point.seconds.append(run.seconds)
-        point.cpu.append(run.cpu)
-        point.peak_mb.append(run.peak_mb)
+    run, _ = real_build(copy, site, timeout)
+    if run.returncode != 0:
+        point.stopped = True
+        point.seconds.clear(), point.cpu.clear(), point.peak_mb.clear()
+        return
+    point.seconds.append(run.seconds)
+    point.cpu.append(run.cpu)
+    point.peak_mb.append(run.peak_mb)
     point.pages = sum(1 for _ in site.rglob("*.html"))
     point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
-    return point
 
 
-def measure_bare(copy: Path, point: ScalePoint, runs: int) -> None:
-    """`runs` builds of the same pages by bare Material (the build cost's reference), into `point.bare`:
-    how the engine alone scales with the data. The copy's site was built by `measure`."""
-    configs = prepare_bare(copy, built=True)
-    for _ in range(runs):
-        point.bare.append(bare_build(copy, configs, copy / BARE_DIR / "site").seconds)
+def bare_configs(copy: Path) -> list[tuple[Path, object]]:
+    """The bare configs of the same pages (the build cost's reference); the copy's site was built by `build_once`."""
+    return prepare_bare(copy, built=True)
+
+
+def bare_once(copy: Path, point: ScalePoint, configs: list[tuple[Path, object]]) -> None:
+    """One build of the same pages by bare Material, into `point.bare`: how the engine alone scales."""
+    point.bare.append(bare_build(copy, configs, copy / BARE_DIR / "site").seconds)
