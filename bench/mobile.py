@@ -8,11 +8,11 @@ navigation):
 
 - Material's `document$` has emitted and everything subscribed to it has run (its components and the
   site's scripts: tables, exports, figures): the end of the DOMContentLoaded handlers, where Material emits it;
-- and, since the search index is fetched when the reader reaches for search
-  (overrides/partials/search-on-demand.html), nothing more: the page works without it.
+- and, since the search index and the search worker are fetched when the reader reaches for search
+  (overrides/partials/search-on-demand.html), nothing more: the page works without them.
 
 Then the reader taps search: *search ready* is the time from that tap until Material's search worker has
-reported the index loaded and built (the line under the search field leaves "Initializing search" for
+started and reported the index loaded and built (the line under the search field leaves "Initializing search" for
 the prompt to type), over the same slow 4G.
 """
 
