@@ -109,7 +109,7 @@ def section_scale(report: Report, workdir: Path, source: Path, factors: list[int
                   timeout: float, profile_factor: int) -> tuple[dict[int, Path], Path]:
     """Time each size; profile the root language's build at `profile_factor`× and, without the per-entry pages,
     at the largest size. Returns the copies whose build finished, and the largest size's chapters-only site."""
-    points, copies, workdirs = [], {}, {}
+    points, workdirs = [], {}
     for factor in factors:
         workdirs[factor], counts = scale.prepare(workdir, factor, source)
         points.append(scale.ScalePoint(factor, counts))
@@ -120,7 +120,7 @@ def section_scale(report: Report, workdir: Path, source: Path, factors: list[int
         for point, copy, n in together:
             if turn < n:
                 scale.build_once(copy, point, timeout)
-    bare = [(p, copy, n, scale.bare_configs(copy)) for p, copy, n in together if p.seconds]
+    bare = [(p, copy, n, buildcost.prepare_bare(copy, built=True)) for p, copy, n in together if p.seconds]
     for turn in range(max((n for *_, n, _ in bare), default=0)):
         for point, copy, n, configs in bare:
             if turn < n:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.buildcost import BARE_DIR, bare_build, prepare_bare, real_build
+from bench.buildcost import BARE_DIR, bare_build, real_build
 from bench.common import copy_repo, median
 from bench.synth import scale_data
+from vlm_survey.languages import Language
 
 
 @dataclass
@@ -44,7 +45,9 @@ def build_once(copy: Path, point: ScalePoint, timeout: float) -> None:
     run, _ = real_build(copy, site, timeout)
     if run.returncode != 0:
         point.stopped = True
-        point.seconds.clear(), point.cpu.clear(), point.peak_mb.clear()
+        point.seconds.clear()
+        point.cpu.clear()
+        point.peak_mb.clear()
         return
     point.seconds.append(run.seconds)
     point.cpu.append(run.cpu)
@@ -53,11 +56,7 @@ def build_once(copy: Path, point: ScalePoint, timeout: float) -> None:
     point.table_page_kb = (site / "architecture" / "index.html").stat().st_size / 1024
 
 
-def bare_configs(copy: Path) -> list[tuple[Path, object]]:
-    """The bare configs of the same pages (the build cost's reference); the copy's site was built by `build_once`."""
-    return prepare_bare(copy, built=True)
-
-
-def bare_once(copy: Path, point: ScalePoint, configs: list[tuple[Path, object]]) -> None:
-    """One build of the same pages by bare Material, into `point.bare`: how the engine alone scales."""
+def bare_once(copy: Path, point: ScalePoint, configs: list[tuple[Path, Language]]) -> None:
+    """One build of the same pages by bare Material (`configs`: buildcost.prepare_bare's), into `point.bare`:
+    how the engine alone scales."""
     point.bare.append(bare_build(copy, configs, copy / BARE_DIR / "site").seconds)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from bench.mobile import SEARCH_READY, WATCH_SEARCH
+
 KINDS = ("html", "css", "js", "font", "other")
 TEXT_KINDS = {"html", "css", "js"}
 TEXT_SUFFIXES = (".json", ".svg", ".xml", ".txt", ".map")
@@ -87,11 +89,14 @@ def _resources(responses: Iterable[object]) -> list[Resource]:
     return resources
 
 
-def _open(browser: object, url: str, responses: list[object]) -> tuple[object, object]:
-    """A fresh context recording every response into `responses`, with `url` loaded and the network idle."""
+def _open(browser: object, url: str, responses: list[object], init_script: str = "") -> tuple[object, object]:
+    """A fresh context recording every response into `responses`, with `url` loaded (after `init_script`, if
+    any, has run in it) and the network idle."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.on("response", lambda response: responses.append(response))
     page = context.new_page()
+    if init_script:
+        page.add_init_script(init_script)
     page.goto(url, wait_until="load")  # every script has run
     page.wait_for_load_state("networkidle")  # and what they fetched has arrived
     return context, page
@@ -107,21 +112,16 @@ def load_page(browser: object, url: str) -> Weight:
         context.close()
 
 
-# Material's search box says its placeholder once the worker has the index ("Initializing search" before).
-_SEARCH_READY = """() => document.querySelector('.md-search-result__meta').textContent
-  === JSON.parse(document.querySelector('#__config').textContent).translations['search.result.placeholder']"""
-
-
 def first_search(browser: object, url: str) -> Weight:
     """What the first search on `url` fetches after the page load (the index, the worker's script, the
-    scripts the worker loads): from a click in the search field until search is ready and the network idle."""
+    scripts the worker loads): from a click in the search field until search is ready (bench/mobile.py's
+    watch: the worker has loaded those scripts and built the index)."""
     responses: list[object] = []
-    context, page = _open(browser, url, responses)
+    context, page = _open(browser, url, responses, WATCH_SEARCH)
     try:
         loaded = len(responses)
         page.click(".md-search__input")
-        page.wait_for_function(_SEARCH_READY, timeout=60_000)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(SEARCH_READY, timeout=60_000)
         return weigh(_resources(responses[loaded:]))
     finally:
         context.close()

@@ -224,9 +224,8 @@ def without_meta(markdown: str, keys: Sequence[str]) -> str:
     """The page as it was before `with_meta` added `keys` to it: their lines at the top of its front matter
     taken off."""
     head, _, rest = markdown.partition("\n")
-    lines = rest.split("\n")
-    start = next((n for n, line in enumerate(lines) if not line.startswith(tuple(f"{key}: " for key in keys))),
-                 len(lines))
+    lines, added = rest.split("\n"), tuple(f"{key}: " for key in keys)
+    start = next((n for n, line in enumerate(lines) if not line.startswith(added)), len(lines))
     return "\n".join([head, *lines[start:]])
 
 
